@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run every test: lint, types, unit, Flask and headless-Chromium suites.
+# Sets up what it needs on a fresh Debian machine with Python 3.11.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+if [ -x scripts/ensure-chromium.sh ]; then scripts/ensure-chromium.sh; fi
+.venv/bin/ruff check src tests
+.venv/bin/ruff format --check src tests
+.venv/bin/mypy
+.venv/bin/pytest "$@"

@@ -1,0 +1,1 @@
+"""The framework-free core: origins, path patterns, policies and decisions (stdlib only)."""

@@ -1,0 +1,178 @@
+"""The decision: (policy, request) -> response headers to add, and why.
+
+Pure and cheap: no logging, no exceptions, no regex compilation. Guard clauses run
+in the order of the Fetch CORS-preflight fetch: origin, method, headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from .headers import (
+    ACAC,
+    ACAH,
+    ACAM,
+    ACAO,
+    ACAPN,
+    ACEH,
+    ACMA,
+    ACRH,
+    ACRM,
+    ACRPN,
+    MAX_REQUEST_HEADER_LENGTH,
+    ORIGIN,
+    is_token,
+    split_header_names,
+)
+from .origins import is_serialized_origin
+from .policy import Policy
+
+
+class Reason(str, Enum):
+    """Why a request was granted or refused. Values are stable and documented."""
+
+    ALLOWED = "allowed"
+    NO_ORIGIN = "no-origin"
+    INVALID_ORIGIN = "invalid-origin"
+    ORIGIN_NOT_ALLOWED = "origin-not-allowed"
+    PATH_NOT_COVERED = "path-not-covered"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    HEADER_NOT_ALLOWED = "header-not-allowed"
+    CREDENTIALS_NOT_ALLOWED = "credentials-not-allowed"
+    PRIVATE_NETWORK_NOT_ALLOWED = "private-network-not-allowed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to add to a response.
+
+    ``headers`` replace any CORS response header the application set; ``vary``
+    lists tokens to merge into ``Vary``; with ``expose_from_response`` the layer
+    exposes the response's own header names (``*`` cannot be sent with
+    credentials). ``detail`` names what was refused (the method or header names).
+    """
+
+    preflight: bool
+    reason: Reason
+    headers: tuple[tuple[str, str], ...] = ()
+    vary: str | None = None
+    expose_from_response: bool = False
+    detail: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is Reason.ALLOWED
+
+
+def is_preflight(method: str, origin: str | None, request_method: str | None) -> bool:
+    """``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""
+    return method == "OPTIONS" and origin is not None and request_method is not None
+
+
+def decide(policy: Policy, method: str, headers: Mapping[str, str]) -> Decision:
+    """Decide for a request given its method and headers.
+
+    ``headers`` needs a case-insensitive ``get`` (werkzeug ``Headers``) or must use
+    the canonical names (``Origin``, ``Access-Control-Request-Method`` ...).
+    """
+    origin = headers.get(ORIGIN)
+    request_method = headers.get(ACRM)
+    if is_preflight(method, origin, request_method):
+        assert origin is not None and request_method is not None
+        return decide_preflight(
+            policy, origin, request_method, headers.get(ACRH), headers.get(ACRPN)
+        )
+    return decide_actual(policy, method, origin)
+
+
+def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Reason]:
+    """The ACAO value to send, or None and the reason for refusing."""
+    if policy.any_origin and (origin is not None or policy.always_send):
+        return "*", Reason.ALLOWED
+    if origin is None:
+        return None, Reason.NO_ORIGIN
+    if policy.any_origin:
+        return "*", Reason.ALLOWED
+    if policy.origins.is_exact(origin):
+        return origin, Reason.ALLOWED
+    if not is_serialized_origin(origin):
+        # "null", CR/LF, upper case, lists, overlong values: never matched.
+        return None, Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
+    if policy.origins.matches(origin):
+        return origin, Reason.ALLOWED
+    return None, Reason.ORIGIN_NOT_ALLOWED
+
+
+def decide_actual(policy: Policy, method: str, origin: str | None) -> Decision:
+    """An actual (non-preflight) request: grant the origin, or say why not."""
+    vary = "Origin" if policy.varies_by_origin else None
+    acao, reason = _granted_origin(policy, origin)
+    if acao is None:
+        return Decision(False, reason, vary=vary)
+    if not policy.allows_method(method) and not (method == "HEAD" and policy.allows_method("GET")):
+        return Decision(False, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=method)
+    headers: tuple[tuple[str, str], ...] = ((ACAO, acao),)
+    if policy.credentials:
+        headers += ((ACAC, "true"),)
+    expose_from_response = False
+    if policy.expose_any and not policy.credentials:
+        headers += ((ACEH, "*"),)
+    else:
+        expose_from_response = policy.expose_any
+        if policy.expose_value is not None and not expose_from_response:
+            headers += ((ACEH, policy.expose_value),)
+    return Decision(False, Reason.ALLOWED, headers, vary, expose_from_response)
+
+
+def decide_preflight(
+    policy: Policy,
+    origin: str,
+    request_method: str,
+    request_headers: str | None = None,
+    private_network: str | None = None,
+) -> Decision:
+    """A CORS-preflight request: every answer is computed, nothing is assumed."""
+    vary = policy.preflight_vary
+    acao, reason = _granted_origin(policy, origin)
+    if acao is None:
+        return Decision(True, reason, vary=vary)
+    # Fetch: the method compares case-sensitively; a lower-case method that
+    # matches a configured one is echoed as sent, so the browser's check passes.
+    if len(request_method) > 64 or not is_token(request_method):
+        return Decision(True, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=request_method[:64])
+    if not policy.allows_method(request_method):
+        return Decision(True, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=request_method)
+    names = split_header_names(request_headers) if request_headers else []
+    if names is None:
+        detail = (request_headers or "")[:MAX_REQUEST_HEADER_LENGTH]
+        return Decision(True, Reason.HEADER_NOT_ALLOWED, vary=vary, detail=detail[:200])
+    refused = [name for name in names if not policy.allows_header(name)]
+    if refused:
+        return Decision(True, Reason.HEADER_NOT_ALLOWED, vary=vary, detail=", ".join(refused))
+    wants_private = private_network == "true"
+    if wants_private and not policy.allow_private_network:
+        return Decision(True, Reason.PRIVATE_NETWORK_NOT_ALLOWED, vary=vary)
+
+    headers: list[tuple[str, str]] = [(ACAO, acao)]
+    if policy.credentials:
+        headers.append((ACAC, "true"))
+    if request_method in policy.methods and not policy.any_method:
+        headers.append((ACAM, policy.allow_methods_value))
+    elif request_method.upper() in policy.methods and not policy.any_method:
+        headers.append((ACAM, f"{policy.allow_methods_value}, {request_method}"))
+    else:
+        headers.append((ACAM, request_method))
+    if names:
+        # Echo only names that passed the check: concrete, never "*", so
+        # Authorization and credentialed requests work in every browser.
+        headers.append((ACAH, ", ".join(dict.fromkeys(names))))
+    if policy.max_age_value is not None:
+        headers.append((ACMA, policy.max_age_value))
+    if wants_private:
+        headers.append((ACAPN, "true"))
+    return Decision(True, Reason.ALLOWED, tuple(headers), vary)

@@ -1,0 +1,82 @@
+"""Configuration errors: one family, stable ids, raised at start-up.
+
+Every id lives in :data:`ERROR_IDS`, so documentation, tests and messages agree.
+An id is never reused for another meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Stable error ids and a one-line title each. Grouped by hundreds:
+#: E0xx options, E1xx origins, E2xx methods and headers, E3xx cross-field rules,
+#: E4xx resources, E5xx Flask integration.
+ERROR_IDS: dict[str, str] = {
+    "E001": "unknown option",
+    "E002": "option value of the wrong type",
+    "E003": "max_age is not an integer >= 0",
+    "E004": "preflight_status is not a 2xx status",
+    "E101": "origin is not a serialized origin (scheme://host[:port])",
+    "E102": "origin has a path, query, fragment or userinfo",
+    "E103": "the 'null' origin is refused",
+    "E104": "a plain string origin looks like a regular expression",
+    "E105": "wildcard in an unsupported position",
+    "E106": "subdomain wildcard directly under a public suffix",
+    "E107": "regular expression with an unescaped dot",
+    "E108": "origin entry of an unsupported type",
+    "E201": "method is not an HTTP token",
+    "E202": "method is forbidden by the Fetch standard",
+    "E203": "header name is not an HTTP token",
+    "E301": "credentials combined with any origin",
+    "E302": "vary_header=False on a policy whose answer depends on the Origin",
+    "E303": "send_wildcard=True combined with credentials",
+    "E401": "resource pattern is not a valid pattern",
+    "E402": "resource options are not a mapping",
+    "E501": "CORS initialised twice on the same app or blueprint",
+    "E502": "CORS applied to a blueprint after it was registered",
+    "E503": "unknown CORS_* configuration key",
+}
+
+
+class ConfigError(ValueError):
+    """A CORS configuration that crossorigin refuses, raised at start-up.
+
+    ``id`` is stable (see ``docs/errors.md``), ``option`` names the option as the
+    user wrote it, ``value`` is the offending value.
+    """
+
+    def __init__(self, id: str, message: str, *, option: str | None = None, value: Any = None):
+        if id not in ERROR_IDS:  # pragma: no cover - guarded by tests of the registry
+            raise AssertionError(f"unregistered error id {id}")
+        self.id = id
+        self.option = option
+        self.value = value
+        super().__init__(f"crossorigin.{id}: {message}")
+
+
+class OptionError(ConfigError):
+    """An unknown option name or a value of the wrong type or range."""
+
+
+class OriginError(ConfigError):
+    """A configured origin that is malformed or unsafe."""
+
+
+class MethodError(ConfigError):
+    """A configured method that is not a token or is forbidden."""
+
+
+class HeaderNameError(ConfigError):
+    """A configured header name that is not a token."""
+
+
+class IncompatibleOptionsError(ConfigError):
+    """Options that are fine alone but unsafe together."""
+
+
+class ResourceError(ConfigError):
+    """A resource path pattern or its options that cannot be used."""
+
+
+class SetupError(ConfigError):
+    """CORS attached to an app or blueprint in a way that cannot work."""

@@ -1,0 +1,99 @@
+"""Human sentences for decisions: what happened and what to change.
+
+Request values are escaped (``ascii`` form, capped) so a hostile header can never
+inject a line or a terminal escape into a log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .decide import Decision, Reason
+from .policy import Policy
+
+MAX_QUOTED = 120
+
+
+def quote(value: str | None) -> str:
+    """A request value made safe for a log line: printable ASCII, bounded, quoted."""
+    if value is None:
+        return "(none)"
+    text = ascii(value[: MAX_QUOTED + 1])[1:-1].replace("'", "\\'")
+    if len(value) > MAX_QUOTED:
+        text = text[: MAX_QUOTED * 4] + "..."
+    return f"'{text}'"
+
+
+def describe_origins(entries: Iterable[Any], limit: int = 5) -> str:
+    """The configured origins, as a user would have written them."""
+    shown: list[str] = []
+    items = list(entries)
+    for entry in items[:limit]:
+        if isinstance(entry, re.Pattern):
+            shown.append(f"re.compile({entry.pattern!r})")
+        elif isinstance(entry, str):
+            shown.append(entry)
+        else:
+            shown.append(getattr(entry, "__qualname__", None) or repr(entry))
+    if len(items) > limit:
+        shown.append(f"... and {len(items) - limit} more")
+    return ", ".join(shown) if shown else "(none)"
+
+
+def explain(
+    decision: Decision,
+    policy: Policy,
+    *,
+    path: str,
+    origin: str | None,
+    method: str,
+) -> str:
+    """One sentence saying why, with the fix when something was refused."""
+    where = quote(path)
+    kind = "preflight" if decision.preflight else "request"
+    reason = decision.reason
+    if reason is Reason.ALLOWED:
+        return f"{kind} from origin {quote(origin)} allowed for {method} {where}"
+    if reason is Reason.NO_ORIGIN:
+        return (
+            f"{kind} to {where} has no Origin header (same-origin or not from a browser); "
+            "no CORS headers are needed"
+        )
+    if reason is Reason.INVALID_ORIGIN:
+        return (
+            f"{kind} to {where} refused: Origin {quote(origin)} is not a serialized origin "
+            "(scheme://host[:port] in lower case, as browsers send it)"
+        )
+    if reason is Reason.ORIGIN_NOT_ALLOWED:
+        if origin == "null":
+            return (
+                f"{kind} to {where} refused: Origin 'null' (a sandboxed iframe, a data: or "
+                "file: page, or a cross-origin redirect) is shared by every such page and is "
+                "only allowed by origins='*' without credentials"
+            )
+        allowed = describe_origins(policy.options.get("origins", ()))
+        return (
+            f"origin {quote(origin)} is not allowed for {where}; allowed: {allowed} "
+            "- add it to origins="
+        )
+    if reason is Reason.METHOD_NOT_ALLOWED:
+        return (
+            f"method {quote(decision.detail)} is not allowed for {where}; allowed: "
+            f"{policy.allow_methods_value or '(none)'} - add it to methods="
+        )
+    if reason is Reason.HEADER_NOT_ALLOWED:
+        allowed_headers = ", ".join(sorted(policy.allow_headers)) or "(none)"
+        return (
+            f"request header(s) {quote(decision.detail)} not allowed for {where}; allowed: "
+            f"{allowed_headers} - add them to allow_headers="
+        )
+    if reason is Reason.PRIVATE_NETWORK_NOT_ALLOWED:
+        return (
+            f"private network access to {where} refused for origin {quote(origin)} - set "
+            "allow_private_network=True to allow it"
+        )
+    if reason is Reason.PATH_NOT_COVERED:
+        return f"{where} is not covered by any CORS resource pattern - add it to resources="
+    return f"{kind} to {where} refused: {reason.value}"

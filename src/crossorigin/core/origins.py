@@ -1,0 +1,396 @@
+"""Origins: strict parsing of configured entries, strict checking of request values.
+
+Configured entries are parsed once (``parse_origin_entry``, raises
+:class:`~crossorigin.core.errors.OriginError`); request ``Origin`` values are
+checked against the Fetch ``serialized-origin`` grammar (``is_serialized_origin``,
+never raises) before any matching, and :class:`OriginMatcher` answers with set and
+dict lookups, then anchored regexes, then callables.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .errors import OriginError
+
+logger = logging.getLogger("crossorigin")
+
+#: Longest request Origin value considered: a DNS name is at most 253 octets, so
+#: this is generous; it bounds regex and log work for hostile values.
+MAX_ORIGIN_LENGTH = 300
+
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+# Fetch "serialized-origin": lower-case scheme, lower-case host (domain, IPv4 or
+# bracketed IPv6), optional port without leading zeros.
+_SERIALIZED_ORIGIN = re.compile(
+    r"[a-z][a-z0-9+.\-]*://"
+    r"(?:[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*|\[[0-9a-f:.]+\])"
+    r"(?::(0|[1-9][0-9]{0,4}))?"
+)
+_HOST = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*|\[[0-9a-f:.]+\]")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
+_REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
+
+OriginPredicate = Callable[[str], bool]
+
+
+def is_serialized_origin(value: str) -> bool:
+    """True if ``value`` is a browser-serialized origin (not ``null``).
+
+    Anything else (CR/LF, NUL, upper case, a trailing slash, two origins joined by
+    a comma, a port above 65535, overlong values) is hostile or broken and is
+    never matched.
+    """
+    if len(value) > MAX_ORIGIN_LENGTH:
+        return False
+    m = _SERIALIZED_ORIGIN.fullmatch(value)
+    if m is None:
+        return False
+    port = m.group(1)
+    return port is None or int(port) <= 65535
+
+
+def split_origin(origin: str) -> tuple[str, str, int | None]:
+    """Split a checked serialized origin into (scheme, host, port or None)."""
+    scheme, _, rest = origin.partition("://")
+    if rest.endswith("]"):
+        return scheme, rest, None
+    host, sep, port = rest.rpartition(":")
+    if not sep:
+        return scheme, rest, None
+    return scheme, host, int(port)
+
+
+# -- configuration ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnyOrigin:
+    """The literal ``*``."""
+
+
+@dataclass(frozen=True)
+class ExactOrigin:
+    """One origin, normalised to what a browser sends."""
+
+    origin: str
+
+
+@dataclass(frozen=True)
+class HostPattern:
+    """``scheme://*.base[:port]`` (subdomains) or ``scheme://host:*`` (any port).
+
+    ``ports`` is ``None`` for any port, else the single allowed port (``None``
+    inside meaning the scheme's default, i.e. no port in the origin).
+    """
+
+    scheme: str
+    host: str
+    subdomains: bool
+    any_port: bool
+    port: int | None
+
+
+@dataclass(frozen=True)
+class RegexOrigin:
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class PredicateOrigin:
+    predicate: OriginPredicate
+
+
+OriginSpec = AnyOrigin | ExactOrigin | HostPattern | RegexOrigin | PredicateOrigin
+
+# Multi-label public suffixes commonly seen in origin lists (a subset of the
+# Public Suffix List: hosting platforms where each customer gets a subdomain).
+_PRIVATE_SUFFIXES = frozenset(
+    """
+    github.io gitlab.io bitbucket.io herokuapp.com herokussl.com vercel.app now.sh
+    netlify.app pages.dev workers.dev web.app firebaseapp.com appspot.com blogspot.com
+    cloudfront.net azurewebsites.net azurestaticapps.net cloudapp.net trafficmanager.net
+    s3.amazonaws.com elasticbeanstalk.com amplifyapp.com onrender.com fly.dev glitch.me
+    repl.co replit.dev surge.sh ngrok.io ngrok.app ngrok-free.app loca.lt pythonanywhere.com
+    readthedocs.io wixsite.com myshopify.com duckdns.org dyndns.org railway.app
+    up.railway.app deno.dev codesandbox.io csb.app stackblitz.io webcontainer.io
+    googleusercontent.com translate.goog r2.dev vercel.sh
+    """.split()
+)
+# Second-level labels that registries use under country-code TLDs (co.uk, com.au ...).
+_CCTLD_SECOND_LEVELS = frozenset(
+    "ac co com edu gov gob go gv ltd mil ne net nic nom or org plc sch".split()
+)
+
+
+def is_public_suffix(host: str) -> bool:
+    """True if ``host`` is a suffix under which unrelated parties register names."""
+    labels = host.split(".")
+    if len(labels) == 1:
+        return host != "localhost"
+    if host in _PRIVATE_SUFFIXES:
+        return True
+    return len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _CCTLD_SECOND_LEVELS
+
+
+def _fail(id: str, entry: object, message: str) -> OriginError:
+    return OriginError(id, f"origins entry {entry!r}: {message}", option="origins", value=entry)
+
+
+def parse_origin_entry(entry: object) -> OriginSpec:
+    """Parse one configured ``origins`` entry; raise ``OriginError`` with the fix."""
+    if isinstance(entry, re.Pattern):
+        if not isinstance(entry.pattern, str):
+            raise _fail("E108", entry, "regular expressions must be str patterns, not bytes")
+        dots = find_unescaped_dots(entry.pattern)
+        if dots:
+            fixed = "".join("\\." if i in dots else ch for i, ch in enumerate(entry.pattern))
+            raise _fail(
+                "E107",
+                entry,
+                f"an unescaped '.' matches any character, so look-alike hosts are "
+                f"allowed; escape it: re.compile(r{fixed!r})",
+            )
+        return RegexOrigin(entry)
+    if callable(entry):
+        return PredicateOrigin(entry)
+    if not isinstance(entry, str):
+        raise _fail(
+            "E108",
+            entry,
+            "an origin must be a string, a compiled re.Pattern or a callable (origin) -> bool",
+        )
+    text = entry.strip()
+    if text == "*":
+        return AnyOrigin()
+    if text.lower() == "null":
+        raise _fail(
+            "E103",
+            entry,
+            "'null' is the origin of every sandboxed iframe, data: URL and file: page, "
+            "so allowing it allows any site; list the real origins instead",
+        )
+    if _REGEX_HINTS.search(text) and not _is_url_with_path(text):
+        raise _fail(
+            "E104",
+            entry,
+            "plain strings are matched literally; to match with a regular expression "
+            f"pass re.compile(r{text!r}) (it must match the whole origin)" + _glob_hint(text),
+        )
+    scheme, sep, rest = text.partition("://")
+    if not sep or not scheme:
+        raise _fail(
+            "E101",
+            entry,
+            f"an origin needs a scheme; write 'https://{text}' (or 'http://{text}')",
+        )
+    scheme = scheme.lower()
+    if _SCHEME.fullmatch(scheme) is None:
+        raise _fail("E101", entry, f"{scheme!r} is not a URL scheme")
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i != -1), default=len(rest))
+    hostport, tail = rest[:cut], rest[cut:]
+    if "@" in hostport:
+        raise _fail(
+            "E102",
+            entry,
+            f"an origin has no userinfo; write '{scheme}://{hostport.rpartition('@')[2].lower()}'",
+        )
+    if tail not in ("", "/"):
+        raise _fail(
+            "E102",
+            entry,
+            f"an origin has no path, query or fragment (browsers send only scheme, host "
+            f"and port); write '{scheme}://{hostport.lower()}'",
+        )
+    return _parse_hostport(entry, scheme, hostport)
+
+
+def _is_url_with_path(text: str) -> bool:
+    """'https://a.com/x?y' is a URL pasted by mistake, not a regex."""
+    scheme, sep, rest = text.partition("://")
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i != -1), default=len(rest))
+    return bool(sep) and _REGEX_HINTS.search(scheme + rest[:cut]) is None and cut < len(rest)
+
+
+def _glob_hint(text: str) -> str:
+    for prefix in (r".*\.", ".*", r"[^.]+\.", r"(.*\.)?"):
+        marker = "://" + prefix
+        if marker in text:
+            scheme, _, rest = text.partition(marker)
+            if not _REGEX_HINTS.search(rest.replace("\\.", ".")):
+                return f", or use the subdomain pattern '{scheme}://*.{rest.replace(chr(92), '')}'"
+    return ""
+
+
+def _parse_hostport(entry: str, scheme: str, hostport: str) -> OriginSpec:
+    if hostport.startswith("["):
+        host, _, after = hostport.partition("]")
+        host += "]"
+        port_text = after[1:] if after.startswith(":") else None
+        if after and not after.startswith(":"):
+            raise _fail("E101", entry, "malformed IPv6 host")
+    else:
+        host, colon, port_text_raw = hostport.partition(":")
+        port_text = port_text_raw if colon else None
+    if host.isascii():
+        host = host.lower()
+    else:
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = "xn--..."
+        raise _fail(
+            "E101",
+            entry,
+            f"browsers send the host in ASCII (punycode); write '{scheme}://{ascii_host}'",
+        )
+    any_port = False
+    port: int | None = None
+    if port_text is not None:
+        if port_text == "*":
+            any_port = True
+        elif port_text.isdigit() and port_text.isascii() and int(port_text) <= 65535:
+            port = int(port_text)
+            if port == DEFAULT_PORTS.get(scheme):
+                port = None
+        else:
+            raise _fail("E101", entry, f"{port_text!r} is not a port (0-65535 or '*')")
+    subdomains = False
+    if host.startswith("*."):
+        subdomains = True
+        host = host[2:]
+    if "*" in host:
+        raise _fail(
+            "E105",
+            entry,
+            "'*' may only stand for whole leftmost labels ('https://*.example.com') "
+            "or for the port ('http://localhost:*')",
+        )
+    if not host or _HOST.fullmatch(host) is None:
+        raise _fail("E101", entry, f"{host!r} is not a valid host")
+    if subdomains and is_public_suffix(host):
+        raise _fail(
+            "E106",
+            entry,
+            f"'*.{host}' covers sites of unrelated owners ({host} is a public suffix); "
+            f"list your own origins instead, e.g. '{scheme}://your-site.{host}'",
+        )
+    if not subdomains and not any_port:
+        suffix = f":{port}" if port is not None else ""
+        return ExactOrigin(f"{scheme}://{host}{suffix}")
+    return HostPattern(scheme, host, subdomains, any_port, port)
+
+
+def find_unescaped_dots(pattern: str) -> frozenset[int]:
+    """Indexes of '.' that match any character where a literal dot was likely meant.
+
+    A dot followed by a quantifier (``.*``, ``.+``, ``.?``, ``.{``) is deliberate;
+    dots inside ``[...]`` or after a backslash are literal.
+    """
+    i, n, in_class = 0, len(pattern), False
+    found: set[int] = set()
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "." and pattern[i + 1 : i + 2] not in ("*", "+", "?", "{"):
+            found.add(i)
+        i += 1
+    return frozenset(found)
+
+
+# -- matching --------------------------------------------------------------------
+
+_NO_PORTS: frozenset[int | None] = frozenset()
+_PROBES = ("https://attacker.invalid", "http://evil.example:8080")
+
+
+def matches_everything(spec: OriginSpec) -> bool:
+    """True if ``spec`` is ``*`` or a pattern that admits arbitrary origins."""
+    if isinstance(spec, AnyOrigin):
+        return True
+    if isinstance(spec, RegexOrigin):
+        return all(spec.pattern.fullmatch(p) for p in _PROBES)
+    return False
+
+
+class OriginMatcher:
+    """Answers "is this checked origin allowed?" with lookups computed once.
+
+    Cost for an exact origin is one set lookup whatever the list size; host
+    patterns cost one dict lookup per label of the request host.
+    """
+
+    __slots__ = ("_callables", "_exact", "_hosts", "_regexes", "any")
+
+    def __init__(self, specs: Iterable[OriginSpec]):
+        specs = tuple(specs)
+        self.any = any(isinstance(s, AnyOrigin) for s in specs)
+        self._exact = frozenset(s.origin for s in specs if isinstance(s, ExactOrigin))
+        hosts: dict[tuple[str, str, bool], set[int | None] | None] = {}
+        for s in specs:
+            if isinstance(s, HostPattern):
+                key = (s.scheme, s.host, s.subdomains)
+                if s.any_port or hosts.get(key, set()) is None:
+                    hosts[key] = None
+                else:
+                    ports = hosts.setdefault(key, set())
+                    assert ports is not None
+                    ports.add(s.port)
+        self._hosts = {k: (None if v is None else frozenset(v)) for k, v in hosts.items()}
+        self._regexes = tuple(s.pattern for s in specs if isinstance(s, RegexOrigin))
+        self._callables = tuple(s.predicate for s in specs if isinstance(s, PredicateOrigin))
+
+    @property
+    def exact(self) -> frozenset[str]:
+        return self._exact
+
+    @property
+    def dynamic(self) -> bool:
+        """True if anything beyond exact strings is configured."""
+        return bool(self._hosts or self._regexes or self._callables)
+
+    def is_exact(self, origin: str) -> bool:
+        """True if ``origin`` is one of the configured exact origins."""
+        return origin in self._exact
+
+    def matches(self, origin: str) -> bool:
+        """Match a request origin already checked by ``is_serialized_origin``."""
+        if origin in self._exact:
+            return True
+        if self._hosts:
+            scheme, host, port = split_origin(origin)
+            if DEFAULT_PORTS.get(scheme) == port:
+                port = None
+            hosts = self._hosts
+            allowed = hosts.get((scheme, host, False), _NO_PORTS)
+            if allowed is None or port in allowed:
+                return True
+            dot = host.find(".")
+            while dot != -1:
+                allowed = hosts.get((scheme, host[dot + 1 :], True), _NO_PORTS)
+                if allowed is None or port in allowed:
+                    return True
+                dot = host.find(".", dot + 1)
+        for pattern in self._regexes:
+            if pattern.fullmatch(origin):
+                return True
+        for predicate in self._callables:
+            try:
+                if predicate(origin):
+                    return True
+            except Exception:
+                # A failing allow-list lookup must not turn into a 500 or a grant.
+                logger.exception("origins callable %r raised; origin refused", predicate)
+        return False

@@ -1,0 +1,150 @@
+"""Resource path patterns: parsed once, ordered by specificity, looked up per request.
+
+A string key is an anchored glob: ``/api/*`` covers ``/api`` and everything under
+``/api/`` (never ``/apiary``); a key without ``*`` is one exact path. A key written
+as a regular expression the way flask-cors users write them (``r"/api/.*"``) and a
+compiled ``re.Pattern`` are matched against the *whole* path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .errors import ResourceError
+
+T = TypeVar("T")
+
+_REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
+_REGEX_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
+
+#: Distinct paths remembered per table. A flood of random paths only ever
+#: evicts; memory stays bounded.
+CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class PathPattern:
+    """One resource key, compiled. ``kind`` is exact, prefix, glob or regex."""
+
+    source: str
+    kind: str
+    literal: str  # the exact path, the prefix, or the literal head of a regex
+    regex: re.Pattern[str] | None = None
+
+    def matches(self, path: str) -> bool:
+        if self.kind == "exact":
+            return path == self.literal
+        if self.kind == "prefix":
+            return (
+                path == self.literal
+                or path.startswith(self.literal + "/")
+                or (self.literal == "" and path.startswith("/"))
+            )
+        assert self.regex is not None
+        return self.regex.fullmatch(path) is not None
+
+
+def parse_path_pattern(key: object) -> PathPattern:
+    """Compile a ``resources`` key; raise ``ResourceError`` if it cannot be used."""
+    if isinstance(key, re.Pattern):
+        if not isinstance(key.pattern, str):
+            raise ResourceError("E401", f"resource pattern {key!r} must be a str pattern")
+        return PathPattern(key.pattern, "regex", _literal_head(key.pattern), key)
+    if not isinstance(key, str) or not key:
+        raise ResourceError(
+            "E401",
+            f"resource key {key!r} must be a path like '/api/*' or a compiled re.Pattern",
+            option="resources",
+            value=key,
+        )
+    if _REGEX_HINTS.search(key):
+        try:
+            regex = re.compile(key)
+        except re.error as exc:
+            raise ResourceError(
+                "E401",
+                f"resource key {key!r} looks like a regular expression but does not "
+                f"compile ({exc}); write a glob such as '/api/*' instead",
+                option="resources",
+                value=key,
+            ) from None
+        return PathPattern(key, "regex", _literal_head(key), regex)
+    if key in ("*", "/*"):
+        return PathPattern(key, "prefix", "")
+    if "*" not in key:
+        return PathPattern(key, "exact", key)
+    if key.endswith("/*") and "*" not in key[:-2]:
+        return PathPattern(key, "prefix", key[:-2])
+    body = "".join("[^/]*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", key))
+    return PathPattern(key, "glob", _literal_head(key), re.compile(body))
+
+
+def _literal_head(pattern: str) -> str:
+    text = pattern[1:] if pattern.startswith("^") else pattern
+    m = _REGEX_META.search(text)
+    return text if m is None else text[: m.start()]
+
+
+class ResourceTable(Generic[T]):
+    """Maps a request path to the value of its most specific pattern.
+
+    Specificity: an exact path first; otherwise the pattern with the longest
+    literal head (ties: prefix glob, then other globs and regexes, then the key's
+    text), so the answer never depends on dict order. Exact paths and prefix
+    globs are dict lookups; the per-path result is cached in a bounded dict.
+    """
+
+    def __init__(self, entries: Iterable[tuple[PathPattern, T]]):
+        self.entries: tuple[tuple[PathPattern, T], ...] = tuple(entries)
+        self._exact: dict[str, T] = {}
+        self._prefix: dict[str, T] = {}
+        others: list[tuple[PathPattern, T]] = []
+        for pattern, value in self.entries:
+            if pattern.kind == "exact":
+                self._exact.setdefault(pattern.literal, value)
+            elif pattern.kind == "prefix":
+                self._prefix.setdefault(pattern.literal, value)
+            else:
+                others.append((pattern, value))
+        others.sort(key=lambda e: (-len(e[0].literal), e[0].kind != "glob", e[0].source))
+        self._others = tuple(others)
+        self._cache: dict[str, tuple[T] | None] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def match(self, path: str) -> T | None:
+        try:
+            hit = self._cache[path]
+        except KeyError:
+            hit = self._lookup(path)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            self._cache[path] = hit
+        return None if hit is None else hit[0]
+
+    def _lookup(self, path: str) -> tuple[T] | None:
+        exact = self._exact.get(path)
+        if exact is not None or path in self._exact:
+            return (self._exact[path],)
+        best: tuple[T] | None = None
+        best_len = -1
+        if self._prefix:
+            candidate = path
+            while True:
+                if candidate in self._prefix:
+                    best, best_len = (self._prefix[candidate],), len(candidate)
+                    break
+                cut = candidate.rfind("/")
+                if cut < 0:
+                    break
+                candidate = candidate[:cut]
+        for pattern, value in self._others:
+            if len(pattern.literal) <= best_len:
+                break
+            if pattern.matches(path):
+                return (value,)
+        return best

@@ -1,0 +1,206 @@
+"""The policy: every option checked together and every header value computed once.
+
+:func:`build_policy` is the only way to make a :class:`Policy`, so a policy that
+exists is valid. Cross-field rules (credentials with any origin, ``Vary``) live
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .errors import HeaderNameError, IncompatibleOptionsError, MethodError
+from .headers import ACRH, ACRM, ACRPN, FORBIDDEN_METHODS, ORIGIN, is_token
+from .options import DEFAULT_OPTIONS, merge, normalize_options
+from .origins import OriginMatcher, matches_everything, parse_origin_entry
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An immutable, validated CORS policy. Build it with :func:`build_policy`."""
+
+    origins: OriginMatcher
+    #: Any origin without credentials: ``Access-Control-Allow-Origin: *``.
+    any_origin: bool
+    credentials: bool
+    #: Upper-case configured methods; ``any_method`` for ``"*"``.
+    methods: frozenset[str]
+    any_method: bool
+    #: Lower-case allowed request header names; ``any_header`` for ``"*"``.
+    allow_headers: frozenset[str]
+    header_patterns: tuple[re.Pattern[str], ...]
+    any_header: bool
+    #: Exposed names as configured; ``expose_any`` for ``"*"``.
+    expose_headers: tuple[str, ...]
+    expose_any: bool
+    max_age: int | None
+    #: True when the answer depends on the request's Origin (``Vary: Origin``).
+    varies_by_origin: bool
+    always_send: bool
+    automatic_options: bool
+    intercept_exceptions: bool
+    allow_private_network: bool
+    preflight_status: int
+    debug: bool | None
+    #: The normalised options this policy was built from, for display.
+    options: Mapping[str, Any] = field(compare=False)
+    # Precomputed header values.
+    allow_methods_value: str = field(compare=False, default="")
+    expose_value: str | None = field(compare=False, default=None)
+    max_age_value: str | None = field(compare=False, default=None)
+    preflight_vary: str = field(compare=False, default="")
+
+    def allows_method(self, method: str) -> bool:
+        """Configured methods compare case-insensitively (``patch`` == ``PATCH``)."""
+        return self.any_method or method in self.methods or method.upper() in self.methods
+
+    def allows_header(self, name: str) -> bool:
+        """``name`` is lower-case; header names compare case-insensitively."""
+        if self.any_header or name in self.allow_headers:
+            return True
+        return any(p.fullmatch(name) for p in self.header_patterns)
+
+
+def build_policy(*layers: Mapping[str, Any]) -> Policy:
+    """Merge option layers over the defaults (later wins) and build a policy.
+
+    Each layer is checked for unknown names and wrong types; the merged result is
+    checked for unsafe combinations. Raises a ``ConfigError`` subclass.
+    """
+    normalized = [normalize_options(layer) for layer in layers]
+    opts = merge(DEFAULT_OPTIONS, *normalized)
+    opts.pop("resources", None)
+
+    specs = tuple(parse_origin_entry(entry) for entry in opts["origins"])
+    credentials: bool = opts["supports_credentials"]
+    wide = [s for s in specs if matches_everything(s)]
+    if credentials and wide:
+        raise IncompatibleOptionsError(
+            "E301",
+            "supports_credentials=True cannot be combined with origins that allow every "
+            f"site ({opts['origins']!r}): any page could read your users' data. List the "
+            "trusted origins instead, e.g. origins=['https://app.example.com'], "
+            "supports_credentials=True",
+            option="supports_credentials",
+            value=opts["origins"],
+        )
+    if credentials and opts["send_wildcard"]:
+        raise IncompatibleOptionsError(
+            "E303",
+            "send_wildcard=True cannot be combined with supports_credentials=True: browsers "
+            "refuse 'Access-Control-Allow-Origin: *' on credentialed requests; remove "
+            "send_wildcard",
+            option="send_wildcard",
+            value=True,
+        )
+    any_origin = bool(wide) and not credentials
+    varies = not any_origin or not opts["always_send"]
+    if varies and not opts["vary_header"]:
+        raise IncompatibleOptionsError(
+            "E302",
+            "vary_header=False is refused: this policy's headers depend on the request's "
+            "Origin, so without 'Vary: Origin' a cache serves one site's answer to another; "
+            "remove vary_header=False",
+            option="vary_header",
+            value=False,
+        )
+
+    methods = _methods(opts["methods"])
+    any_method = "*" in methods
+    headers, patterns = _header_names("allow_headers", opts["allow_headers"])
+    expose, _ = _header_names("expose_headers", opts["expose_headers"], patterns_ok=False)
+    any_header = "*" in headers
+    expose_any = "*" in expose
+    concrete_methods = sorted(m for m in methods if m != "*")
+    expose_names = tuple(h for h in opts["expose_headers"] if h != "*")
+
+    preflight_vary = ", ".join(
+        ([ORIGIN] if varies else [])
+        + [ACRM, ACRH]
+        + ([ACRPN] if opts["allow_private_network"] else [])
+    )
+    max_age: int | None = opts["max_age"]
+    return Policy(
+        origins=OriginMatcher(specs),
+        any_origin=any_origin,
+        credentials=credentials,
+        methods=frozenset(concrete_methods),
+        any_method=any_method,
+        allow_headers=frozenset(h for h in headers if h != "*"),
+        header_patterns=patterns,
+        any_header=any_header,
+        expose_headers=expose_names,
+        expose_any=expose_any,
+        max_age=max_age,
+        varies_by_origin=varies,
+        always_send=opts["always_send"],
+        automatic_options=opts["automatic_options"],
+        intercept_exceptions=opts["intercept_exceptions"],
+        allow_private_network=opts["allow_private_network"],
+        preflight_status=opts["preflight_status"],
+        debug=opts["debug"],
+        options=MappingProxyType(opts),
+        allow_methods_value=", ".join(_ordered(concrete_methods)),
+        expose_value=", ".join(expose_names) if expose_names else None,
+        max_age_value=None if max_age is None else str(max_age),
+        preflight_vary=preflight_vary,
+    )
+
+
+_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _ordered(methods: list[str]) -> list[str]:
+    return sorted(methods, key=lambda m: (_ORDER.index(m) if m in _ORDER else len(_ORDER), m))
+
+
+def _methods(values: tuple[str, ...]) -> frozenset[str]:
+    out: set[str] = set()
+    for value in values:
+        if value == "*":
+            out.add(value)
+            continue
+        if not is_token(value):
+            raise MethodError(
+                "E201", f"methods entry {value!r} is not an HTTP method name", option="methods"
+            )
+        method = value.upper()
+        if method in FORBIDDEN_METHODS:
+            raise MethodError(
+                "E202",
+                f"methods entry {value!r} is forbidden: browsers never send {method} from a page",
+                option="methods",
+                value=value,
+            )
+        out.add(method)
+    return frozenset(out)
+
+
+def _header_names(
+    option: str, values: tuple[Any, ...], *, patterns_ok: bool = True
+) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    names: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for value in values:
+        if isinstance(value, re.Pattern) and patterns_ok:
+            patterns.append(re.compile(value.pattern, value.flags | re.IGNORECASE))
+            continue
+        if value != "*" and (not is_token(value) or "*" in value):
+            raise HeaderNameError(
+                "E203",
+                f"{option} entry {value!r} is not a header name (letters, digits and "
+                "!#$%&'*+-.^_`|~ only)"
+                + (
+                    f"; for a pattern pass re.compile(r{value!r})"
+                    if patterns_ok and any(c in value for c in "\\^$()[]{}|+?*")
+                    else ""
+                ),
+                option=option,
+                value=value,
+            )
+        names.add(value.lower())
+    return frozenset(names), tuple(patterns)
