@@ -96,8 +96,6 @@ def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Rea
         return "*", Reason.ALLOWED
     if origin is None:
         return None, Reason.NO_ORIGIN
-    if policy.any_origin:
-        return "*", Reason.ALLOWED
     if policy.origins.is_exact(origin):
         return origin, Reason.ALLOWED
     if not is_serialized_origin(origin):

@@ -33,6 +33,7 @@ _SERIALIZED_ORIGIN = re.compile(
 )
 _HOST = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*|\[[0-9a-f:.]+\]")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
+_IPV6_LITERAL = re.compile(r"(?<=://)\[[0-9A-Fa-f:.]*\]?")
 _REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
 
 OriginPredicate = Callable[[str], bool]
@@ -153,7 +154,7 @@ def parse_origin_entry(entry: object) -> OriginSpec:
                 "E107",
                 entry,
                 f"an unescaped '.' matches any character, so look-alike hosts are "
-                f"allowed; escape it: re.compile(r{fixed!r})",
+                f"allowed; escape it: re.compile({raw_literal(fixed)})",
             )
         return RegexOrigin(entry)
     if callable(entry):
@@ -174,12 +175,12 @@ def parse_origin_entry(entry: object) -> OriginSpec:
             "'null' is the origin of every sandboxed iframe, data: URL and file: page, "
             "so allowing it allows any site; list the real origins instead",
         )
-    if _REGEX_HINTS.search(text) and not _is_url_with_path(text):
+    if _REGEX_HINTS.search(_IPV6_LITERAL.sub("", text)) and not _is_url_with_path(text):
         raise _fail(
             "E104",
             entry,
             "plain strings are matched literally; to match with a regular expression "
-            f"pass re.compile(r{text!r}) (it must match the whole origin)" + _glob_hint(text),
+            f"pass re.compile({raw_literal(text)}) (it must match the whole origin)" + _glob_hint(text),
         )
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme:
@@ -209,6 +210,13 @@ def parse_origin_entry(entry: object) -> OriginSpec:
     return _parse_hostport(entry, scheme, hostport)
 
 
+def raw_literal(text: str) -> str:
+    """``text`` as a Python raw string literal, for copy-paste into a fix."""
+    if "'" not in text and not text.endswith("\\"):
+        return f"r'{text}'"
+    return repr(text)
+
+
 def _is_url_with_path(text: str) -> bool:
     """'https://a.com/x?y' is a URL pasted by mistake, not a regex."""
     scheme, sep, rest = text.partition("://")
@@ -228,6 +236,8 @@ def _glob_hint(text: str) -> str:
 
 def _parse_hostport(entry: str, scheme: str, hostport: str) -> OriginSpec:
     if hostport.startswith("["):
+        if "]" not in hostport:
+            raise _fail("E101", entry, "malformed IPv6 host (missing ']')")
         host, _, after = hostport.partition("]")
         host += "]"
         port_text = after[1:] if after.startswith(":") else None

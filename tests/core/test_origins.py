@@ -1,0 +1,275 @@
+"""Configured origin entries and request Origin values."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crossorigin.core.errors import OriginError
+from crossorigin.core.origins import (
+    AnyOrigin,
+    ExactOrigin,
+    HostPattern,
+    OriginMatcher,
+    PredicateOrigin,
+    RegexOrigin,
+    find_unescaped_dots,
+    is_public_suffix,
+    is_serialized_origin,
+    matches_everything,
+    parse_origin_entry,
+    split_origin,
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("http://localhost:3000/", "http://localhost:3000"),
+        ("HTTP://LocalHost:3000", "http://localhost:3000"),
+        ("https://app.example.com:443", "https://app.example.com"),
+        ("http://app.example.com:80", "http://app.example.com"),
+        ("https://app.example.com:8443", "https://app.example.com:8443"),
+        ("  https://a.com  ", "https://a.com"),
+        ("http://127.0.0.1:5173", "http://127.0.0.1:5173"),
+        ("http://[::1]:3000", "http://[::1]:3000"),
+        ("http://[::1]", "http://[::1]"),
+        ("chrome-extension://abcdef", "chrome-extension://abcdef"),
+    ],
+)
+def test_exact_origins_are_normalised_to_what_browsers_send(entry: str, expected: str) -> None:
+    assert parse_origin_entry(entry) == ExactOrigin(expected)
+
+
+@pytest.mark.parametrize(
+    ("entry", "error_id", "fix"),
+    [
+        ("example.com", "E101", "'https://example.com'"),
+        ("localhost:3000", "E101", "'https://localhost:3000'"),
+        ("://a.com", "E101", "scheme"),
+        ("1http://a.com", "E101", "scheme"),
+        ("https://a.com/app", "E102", "'https://a.com'"),
+        ("https://a.com/?q=1", "E102", "'https://a.com'"),
+        ("https://a.com?q=1", "E102", "'https://a.com'"),
+        ("https://a.com#top", "E102", "'https://a.com'"),
+        ("https://user:pw@A.com", "E102", "'https://a.com'"),
+        ("null", "E103", "real origins"),
+        ("NULL", "E103", "real origins"),
+        (r"https://.*\.example\.com", "E104", r"re.compile(r'https://.*\.example\.com')"),
+        (r"https://.*\.example\.com", "E104", "'https://*.example.com'"),
+        (r"^https://a\.com$", "E104", "re.compile("),
+        (r"https://(.*\.)?example\.com", "E104", "'https://*.example.com'"),
+        ("https://a.*.com", "E104", "re.compile("),
+        ("https://*example.com", "E105", "whole leftmost labels"),
+        ("https://app*.example.com", "E105", "whole leftmost labels"),
+        ("https://app.*", "E104", "re.compile("),
+        ("https://*.com", "E106", "public suffix"),
+        ("https://*.co.uk", "E106", "public suffix"),
+        ("https://*.github.io", "E106", "public suffix"),
+        ("https://*.herokuapp.com", "E106", "public suffix"),
+        ("https://bücher.de", "E101", "'https://xn--bcher-kva.de'"),
+        ("https://a.com:99999", "E101", "port"),
+        ("https://" + "\u00e9" * 70 + ".com", "E101", "xn--..."),
+        (r"https://.*\.example\.(com|net)", "E104", "re.compile("),
+        ("https://a.com:http", "E101", "port"),
+        ("https://a..com", "E101", "host"),
+        ("https://", "E101", "host"),
+        ("https://[::1", "E101", "IPv6"),
+        ("https://[::1]x", "E101", "IPv6"),
+        (42, "E108", "string"),
+        (b"https://a.com", "E108", "string"),
+        (re.compile(rb"https://a\.com"), "E108", "str patterns"),
+        (re.compile(r"https://api.example.com"), "E107", r"r'https://api\.example\.com'"),
+        ("https://it's.com", "E101", "host"),
+    ],
+)
+def test_bad_entries_are_refused_with_the_fix(entry: object, error_id: str, fix: str) -> None:
+    with pytest.raises(OriginError) as info:
+        parse_origin_entry(entry)
+    assert info.value.id == error_id
+    assert fix in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_patterns_and_special_entries() -> None:
+    assert parse_origin_entry("*") == AnyOrigin()
+    assert parse_origin_entry("https://*.example.com") == HostPattern(
+        "https", "example.com", True, False, None
+    )
+    assert parse_origin_entry("http://localhost:*") == HostPattern(
+        "http", "localhost", False, True, None
+    )
+    assert parse_origin_entry("https://*.example.com:443") == HostPattern(
+        "https", "example.com", True, False, None
+    )
+    assert parse_origin_entry("http://*.localhost:*") == HostPattern(
+        "http", "localhost", True, True, None
+    )
+    regex = re.compile(r"https://[a-z]+\.example\.com")
+    assert parse_origin_entry(regex) == RegexOrigin(regex)
+
+    def allow(origin: str) -> bool:
+        return origin == "https://db.example"
+
+    assert parse_origin_entry(allow) == PredicateOrigin(allow)
+
+
+def test_raw_literal_falls_back_to_repr() -> None:
+    from crossorigin.core.origins import raw_literal
+
+    assert raw_literal(r"a\.b") == r"r'a\.b'"
+    assert raw_literal("it's") == '"it\'s"'
+    assert raw_literal("a\\") == repr("a\\")
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("com", True),
+        ("co.uk", True),
+        ("com.au", True),
+        ("github.io", True),
+        ("localhost", False),
+        ("example.com", False),
+        ("example.co.uk", False),
+        ("bbc.uk", False),
+    ],
+)
+def test_public_suffixes(host: str, public: bool) -> None:
+    assert is_public_suffix(host) is public
+
+
+@pytest.mark.parametrize(
+    ("pattern", "dots"),
+    [
+        (r"https://api.example.com", {11, 19}),
+        (r"https://.*\.example\.com", set()),
+        (r"https://[a-z.]+\.example\.com", set()),
+        (r"https://[]a.]+\.x\.com", set()),
+        (r"https://a\.b.?c", set()),
+        (r"https://a.{2}", set()),
+        (r"https://a.+", set()),
+    ],
+)
+def test_unescaped_dots_are_found(pattern: str, dots: set[int]) -> None:
+    assert find_unescaped_dots(pattern) == dots
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("http://localhost:3000", True),
+        ("https://a.example.com", True),
+        ("http://127.0.0.1:5000", True),
+        ("http://[::1]:8080", True),
+        ("http://[2001:db8::1]", True),
+        ("https://xn--bcher-kva.de", True),
+        ("http://my_host:1", True),
+        ("http://a.com:0", True),
+        ("http://a.com:65535", True),
+        ("http://a.com:65536", False),
+        ("http://a.com:99999", False),
+        ("http://a.com:080", False),
+        ("http://a.com:", False),
+        ("null", False),
+        ("", False),
+        ("HTTP://a.com", False),
+        ("http://A.com", False),
+        ("http://a.com/", False),
+        ("http://a.com/path", False),
+        ("http://a.com\r\nX-Injected: 1", False),
+        ("http://a.com\x00", False),
+        ("http://a.com, http://b.com", False),
+        ("http://a.com http://b.com", False),
+        ("http://user@a.com", False),
+        ("http://bücher.de", False),
+        ("http://a%2ecom", False),
+        ("http://[::G]", False),
+        ("//a.com", False),
+        ("a.com", False),
+        ("http://" + "a" * 300 + ".com", False),
+        ("http://" + "a" * 10_000, False),
+    ],
+)
+def test_request_origins_follow_the_fetch_grammar(value: str, valid: bool) -> None:
+    assert is_serialized_origin(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("origin", "parts"),
+    [
+        ("http://a.com", ("http", "a.com", None)),
+        ("http://a.com:8080", ("http", "a.com", 8080)),
+        ("http://[::1]", ("http", "[::1]", None)),
+        ("http://[::1]:3000", ("http", "[::1]", 3000)),
+    ],
+)
+def test_split_origin(origin: str, parts: tuple[str, str, int | None]) -> None:
+    assert split_origin(origin) == parts
+
+
+def _matcher(*entries: object) -> OriginMatcher:
+    return OriginMatcher(parse_origin_entry(e) for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("entries", "origin", "allowed"),
+    [
+        (["https://*.example.com"], "https://a.example.com", True),
+        (["https://*.example.com"], "https://a.b.example.com", True),
+        (["https://*.example.com"], "https://example.com", False),
+        (["https://*.example.com"], "https://evil-example.com", False),
+        (["https://*.example.com"], "https://example.com.evil.net", False),
+        (["https://*.example.com"], "http://a.example.com", False),
+        (["https://*.example.com"], "https://a.example.com:8443", False),
+        (["https://*.example.com"], "https://a.example.com:443", True),
+        (["https://*.example.com:8443"], "https://a.example.com:8443", True),
+        (["https://*.example.com:8443"], "https://a.example.com", False),
+        (["https://*.example.com:8443", "https://*.example.com"], "https://a.example.com", True),
+        (["https://*.example.com", "https://*.example.com:*"], "https://a.example.com:1", True),
+        (["https://*.example.com:*", "https://*.example.com"], "https://a.example.com:1", True),
+        (["http://localhost:*"], "http://localhost:3000", True),
+        (["http://localhost:*"], "http://localhost", True),
+        (["http://localhost:*"], "https://localhost:3000", False),
+        (["http://localhost:*"], "http://a.localhost:3000", False),
+        (["http://localhost:3000"], "http://localhost:3000", True),
+        (["http://localhost:3000"], "http://localhost:3001", False),
+        ([re.compile(r"https://[a-z]+\.example\.com")], "https://abc.example.com", True),
+        ([re.compile(r"https://[a-z]+\.example\.com")], "https://abc.example.com.evil", False),
+        ([re.compile(r"https://.*\.example\.com")], "https://x.example.com.evil.net", False),
+        ([lambda o: o.endswith(".tenant.test")], "https://a.tenant.test", True),
+        ([lambda o: False], "https://a.tenant.test", False),
+    ],
+)
+def test_matching(entries: list[object], origin: str, allowed: bool) -> None:
+    assert _matcher(*entries).matches(origin) is allowed
+
+
+def test_a_failing_callable_refuses_and_logs(caplog: pytest.LogCaptureFixture) -> None:
+    def lookup(origin: str) -> bool:
+        raise RuntimeError("database down")
+
+    matcher = _matcher(lookup, lambda o: o == "https://b.test")
+    with caplog.at_level("ERROR", logger="crossorigin"):
+        assert matcher.matches("https://a.test") is False
+        assert matcher.matches("https://b.test") is True
+    assert "database down" in caplog.text
+
+
+def test_matcher_facts() -> None:
+    exact = _matcher("https://a.com", "https://b.com")
+    assert exact.exact == frozenset({"https://a.com", "https://b.com"})
+    assert exact.is_exact("https://a.com")
+    assert not exact.dynamic
+    assert not exact.any
+    assert _matcher("https://*.a.com").dynamic
+    assert _matcher("*").any
+
+
+def test_catch_all_patterns_are_recognised() -> None:
+    assert matches_everything(AnyOrigin())
+    assert matches_everything(RegexOrigin(re.compile(".*")))
+    assert matches_everything(RegexOrigin(re.compile(r"https?://.*")))
+    assert not matches_everything(RegexOrigin(re.compile(r"https://.*\.example\.com")))
+    assert not matches_everything(ExactOrigin("https://a.com"))

@@ -1,0 +1,113 @@
+"""Resource path patterns and the most-specific-wins table."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from crossorigin.core import paths
+from crossorigin.core.errors import ResourceError
+from crossorigin.core.paths import ResourceTable, parse_path_pattern
+
+
+@pytest.mark.parametrize(
+    ("key", "path", "covered"),
+    [
+        ("/api/*", "/api", True),
+        ("/api/*", "/api/", True),
+        ("/api/*", "/api/x", True),
+        ("/api/*", "/api/x/y", True),
+        ("/api/*", "/apiary", False),
+        ("/api/*", "/api_internal", False),
+        ("/API/*", "/api/x", False),
+        ("/api/*", "/API/x", False),
+        ("/api/*", "/v1/api/x", False),
+        ("/*", "/", True),
+        ("/*", "/anything/at/all", True),
+        ("*", "/x", True),
+        ("/api", "/api", True),
+        ("/api", "/api/x", False),
+        ("/api/*/items", "/api/7/items", True),
+        ("/api/*/items", "/api/7/8/items", False),
+        ("/files/*.json", "/files/a.json", True),
+        ("/files/*.json", "/files/a.jsonx", False),
+        (r"/api/.*", "/api/x", True),
+        (r"/api/.*", "/api", False),
+        (r"/api/.*", "/v2/api/x", False),
+        (r"/service\+path", "/service+path", True),
+        (r"/service\+path", "/service+pathology", False),
+        (r"^/api/v[0-9]+/.*$", "/api/v2/x", True),
+        (re.compile(r"/api/v\d+"), "/api/v2", True),
+        (re.compile(r"/api/v\d+"), "/api/v2/more", False),
+    ],
+)
+def test_patterns_match_the_whole_path(key: object, path: str, covered: bool) -> None:
+    assert parse_path_pattern(key).matches(path) is covered
+    table = ResourceTable([(parse_path_pattern(key), "policy")])
+    assert (table.match(path) == "policy") is covered
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("/api/*", "prefix"),
+        ("/*", "prefix"),
+        ("/api", "exact"),
+        ("/a/*/b", "glob"),
+        (r"/api/.*", "regex"),
+        (re.compile("/x"), "regex"),
+    ],
+)
+def test_kinds(key: object, kind: str) -> None:
+    assert parse_path_pattern(key).kind == kind
+
+
+@pytest.mark.parametrize("key", ["", 42, None, r"/api/(", re.compile(b"/x")])
+def test_bad_keys_are_refused(key: object) -> None:
+    with pytest.raises(ResourceError) as info:
+        parse_path_pattern(key)
+    assert info.value.id == "E401"
+
+
+KEYS = ["/*", "/api/*", "/api/v1/*", r"/api/v1/admin/.*", "/api/v1/users", "/api/*/items"]
+EXPECTED = {
+    "/": "/*",
+    "/other": "/*",
+    "/api": "/api/*",
+    "/api/x": "/api/*",
+    "/api/v1": "/api/v1/*",
+    "/api/v1/x": "/api/v1/*",
+    "/api/v1/users": "/api/v1/users",
+    "/api/v1/admin/x": r"/api/v1/admin/.*",
+    "/api/v2/items": "/api/*/items",
+}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_most_specific_wins_whatever_the_order(seed: int) -> None:
+    keys = KEYS[:]
+    random.Random(seed).shuffle(keys)
+    table = ResourceTable([(parse_path_pattern(k), k) for k in keys])
+    for path, key in EXPECTED.items():
+        assert table.match(path) == key, path
+
+
+def test_empty_table_and_misses() -> None:
+    table: ResourceTable[str] = ResourceTable([])
+    assert not table
+    assert table.match("/x") is None
+    only_api = ResourceTable([(parse_path_pattern("/api/*"), "api")])
+    assert only_api
+    assert only_api.match("/x") is None
+    assert only_api.match("/x") is None  # cached miss
+
+
+def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "CACHE_SIZE", 16)
+    table = ResourceTable([(parse_path_pattern("/api/*"), "api")])
+    for i in range(1000):
+        table.match(f"/api/{i}")
+        assert len(table._cache) <= 16
+    assert table.match("/api/999") == "api"

@@ -1,0 +1,129 @@
+"""build_policy: cross-field rules and precomputed values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from crossorigin.core.errors import ERROR_IDS, ConfigError
+from crossorigin.core.policy import build_policy
+
+
+@pytest.mark.parametrize(
+    ("options", "error_id"),
+    [
+        ({"supports_credentials": True}, "E301"),  # default origins is "*"
+        ({"supports_credentials": True, "origins": "*"}, "E301"),
+        ({"supports_credentials": True, "origins": ["https://a.com", "*"]}, "E301"),
+        ({"supports_credentials": True, "origins": re.compile(".*")}, "E301"),
+        ({"supports_credentials": True, "origins": re.compile(r"https?://.+")}, "E301"),
+        (
+            {"supports_credentials": True, "origins": ["https://a.com"], "send_wildcard": True},
+            "E303",
+        ),
+        ({"origins": ["https://a.com"], "vary_header": False}, "E302"),
+        ({"origins": "*", "always_send": False, "vary_header": False}, "E302"),
+        ({"methods": ["GET", "CONNECT"]}, "E202"),
+        ({"methods": ["trace"]}, "E202"),
+        ({"methods": ["GET POST"]}, "E201"),
+        ({"allow_headers": ["X Bad"]}, "E203"),
+        ({"allow_headers": ["X-.*"]}, "E203"),
+        ({"expose_headers": ["X:Bad"]}, "E203"),
+        ({"origins": ["null"]}, "E103"),
+        ({"origins": ["https://*.com"]}, "E106"),
+        ({"oops": 1}, "E001"),
+    ],
+)
+def test_unsafe_or_broken_policies_are_refused(options: dict[str, Any], error_id: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy(options)
+    assert info.value.id == error_id
+    assert str(info.value).startswith(f"crossorigin.{error_id}: ")
+
+
+def test_credentials_error_shows_how_to_list_origins() -> None:
+    with pytest.raises(ConfigError, match=r"origins=\['https://app.example.com'\]"):
+        build_policy({"supports_credentials": True})
+
+
+def test_regex_header_hint() -> None:
+    with pytest.raises(ConfigError, match=r"re.compile"):
+        build_policy({"allow_headers": ["X-.*"]})
+
+
+def test_vary_header_false_is_fine_where_nothing_varies() -> None:
+    policy = build_policy({"vary_header": False})
+    assert policy.any_origin
+    assert not policy.varies_by_origin
+
+
+def test_defaults_are_flask_cors_defaults() -> None:
+    policy = build_policy()
+    assert policy.any_origin
+    assert not policy.credentials
+    assert policy.any_header
+    assert policy.methods == {"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"}
+    assert policy.allow_methods_value == "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+    assert policy.max_age_value is None
+    assert policy.expose_value is None
+    assert policy.preflight_status == 200
+    assert policy.automatic_options
+    assert policy.always_send
+    assert not policy.allow_private_network
+    assert not policy.varies_by_origin
+    assert policy.preflight_vary == "Access-Control-Request-Method, Access-Control-Request-Headers"
+
+
+def test_precomputed_values_and_later_layers_win() -> None:
+    policy = build_policy(
+        {"origins": ["https://a.com"], "max_age": 600, "methods": "put,get,MKCOL"},
+        {"expose_headers": ["X-Total", "X-Page"], "allow_private_network": True},
+    )
+    assert not policy.any_origin
+    assert policy.varies_by_origin
+    assert policy.allow_methods_value == "GET, PUT, MKCOL"
+    assert policy.max_age_value == "600"
+    assert policy.expose_value == "X-Total, X-Page"
+    assert policy.preflight_vary == (
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+        "Access-Control-Request-Private-Network"
+    )
+    assert build_policy({"max_age": 1}, {"max_age": 2}).max_age == 2
+
+
+def test_header_rules() -> None:
+    policy = build_policy(
+        {
+            "allow_headers": ["Content-Type", re.compile(r"x-tenant-\d+")],
+            "origins": ["https://a.com"],
+        }
+    )
+    assert policy.allows_header("content-type")
+    assert policy.allows_header("x-tenant-42")
+    assert policy.allows_header("X-TENANT-7".lower())
+    assert not policy.allows_header("x-other")
+
+
+def test_method_rules() -> None:
+    policy = build_policy({"methods": ["GET", "PATCH"]})
+    assert policy.allows_method("PATCH")
+    assert policy.allows_method("patch")
+    assert not policy.allows_method("PUT")
+    assert build_policy({"methods": "*"}).allows_method("ANYTHING")
+
+
+def test_policies_are_immutable() -> None:
+    policy = build_policy()
+    with pytest.raises(AttributeError):
+        policy.credentials = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        policy.options["origins"] = "x"  # type: ignore[index]
+
+
+def test_error_ids_are_registered_and_unique() -> None:
+    assert len(ERROR_IDS) == len(set(ERROR_IDS))
+    assert all(len(i) == 4 and i[0] == "E" and i[1:].isdigit() for i in ERROR_IDS)
+    with pytest.raises(AssertionError):
+        ConfigError("E999", "not registered")
