@@ -108,12 +108,30 @@ def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Rea
 
 def decide_actual(policy: Policy, method: str, origin: str | None) -> Decision:
     """An actual (non-preflight) request: grant the origin, or say why not."""
-    vary = "Origin" if policy.varies_by_origin else None
     acao, reason = _granted_origin(policy, origin)
+    memo = policy.memo
     if acao is None:
-        return Decision(False, reason, vary=vary)
-    if not policy.allows_method(method) and not (method == "HEAD" and policy.allows_method("GET")):
-        return Decision(False, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=method)
+        refused = memo.get((False, reason))
+        if refused is None:
+            refused = memo[(False, reason)] = Decision(False, reason, vary=_vary(policy))
+        assert isinstance(refused, Decision)
+        return refused
+    if method not in policy.actual_methods and not policy.allows_method(method):
+        return Decision(False, Reason.METHOD_NOT_ALLOWED, vary=_vary(policy), detail=method)
+    granted = memo.get((True, acao))
+    if granted is None:
+        granted = _grant(policy, acao)
+        if acao == "*" or policy.origins.is_exact(acao):
+            memo[(True, acao)] = granted
+    assert isinstance(granted, Decision)
+    return granted
+
+
+def _vary(policy: Policy) -> str | None:
+    return "Origin" if policy.varies_by_origin else None
+
+
+def _grant(policy: Policy, acao: str) -> Decision:
     headers: tuple[tuple[str, str], ...] = ((ACAO, acao),)
     if policy.credentials:
         headers += ((ACAC, "true"),)
@@ -124,7 +142,7 @@ def decide_actual(policy: Policy, method: str, origin: str | None) -> Decision:
         expose_from_response = policy.expose_any
         if policy.expose_value is not None and not expose_from_response:
             headers += ((ACEH, policy.expose_value),)
-    return Decision(False, Reason.ALLOWED, headers, vary, expose_from_response)
+    return Decision(False, Reason.ALLOWED, headers, _vary(policy), expose_from_response)
 
 
 def decide_preflight(

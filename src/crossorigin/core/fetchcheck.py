@@ -498,7 +498,7 @@ def _prepare(request: FetchRequest) -> _Prepared:
             Failure(
                 "method-forbidden",
                 "request",
-                f"fetch() refuses the method {request.method} with a TypeError; "
+                f"The method {request.method} is forbidden, so fetch() throws a TypeError; "
                 "the page must use another method",
             )
         )
@@ -521,8 +521,8 @@ def _prepare(request: FetchRequest) -> _Prepared:
                 Failure(
                     "request-header-forbidden",
                     "request",
-                    f"fetch() silently drops the request header {name} because the browser "
-                    "controls it; the page must not rely on sending it",
+                    f"The request header {name} is one the browser controls, so fetch() silently "
+                    "drops it; the page must not rely on sending it",
                 )
             )
         else:
@@ -581,7 +581,7 @@ def needs_preflight(request: FetchRequest) -> bool:
 
 
 def preflight_headers(request: FetchRequest) -> list[tuple[str, str]]:
-    """The CORS headers of the OPTIONS request the browser sends first.
+    """The CORS headers of the OPTIONS request sent first, when :func:`needs_preflight`.
 
     ACRH uses "," without a space, as browsers do; it is left out when empty.
     The browser also adds Accept, User-Agent, Sec-Fetch-* and the like, which play
@@ -604,7 +604,7 @@ def preflight_headers(request: FetchRequest) -> list[tuple[str, str]]:
 def _acao_advice(request: FetchRequest) -> str:
     """The Access-Control-Allow-Origin a server should send for this request."""
     if request.origin != "null":
-        return f"{_ACAO}: {request.origin}"
+        return f"{_ACAO}: {_show(request.origin)}"
     if request.credentials != "include":
         return f"{_ACAO}: * (the page has an opaque origin and sends Origin: null)"
     return (
@@ -617,6 +617,7 @@ def _acao_failure(request: FetchRequest, value: str, lines: int, stage: str) -> 
     """Name the most likely mistake behind an Access-Control-Allow-Origin mismatch."""
     noun = _noun(stage)
     origin = request.origin
+    shown_origin = _show(origin)
     advice = _acao_advice(request)
     shown = _show(value)
     if lines > 1:
@@ -651,7 +652,7 @@ def _acao_failure(request: FetchRequest, value: str, lines: int, stage: str) -> 
             "acao-null",
             stage,
             f"The {noun} has {_ACAO}: null, which only matches opaque origins, not the page "
-            f"origin {origin}; the server must answer with {advice}",
+            f"origin {shown_origin}; the server must answer with {advice}",
         )
     if value.startswith(origin + "/"):
         return Failure(
@@ -664,20 +665,22 @@ def _acao_failure(request: FetchRequest, value: str, lines: int, stage: str) -> 
         return Failure(
             "acao-case-mismatch",
             stage,
-            f"The {noun} has {_ACAO}: {shown}, which differs from the page origin {origin} in "
-            f"letter case, and browsers compare exactly; the server must answer with {advice}",
+            f"The {noun} has {_ACAO}: {shown}, which differs from the page origin "
+            f"{shown_origin} in letter case, and browsers compare exactly; the server must "
+            f"answer with {advice}",
         )
     if value.startswith(origin + ":"):
         return Failure(
             "acao-extra-port",
             stage,
-            f"The {noun} has {_ACAO}: {shown}, which adds a port the page origin {origin} does "
-            f"not have (browsers omit default ports); the server must answer with {advice}",
+            f"The {noun} has {_ACAO}: {shown}, which adds a port the page origin "
+            f"{shown_origin} does not have (browsers omit default ports); the server must "
+            f"answer with {advice}",
         )
     return Failure(
         "acao-mismatch",
         stage,
-        f"The {noun} has {_ACAO}: {shown}, which does not match the page origin {origin}; "
+        f"The {noun} has {_ACAO}: {shown}, which does not match the page origin {shown_origin}; "
         f"the server must answer with {advice}",
     )
 
@@ -796,14 +799,15 @@ def _check_method(request: FetchRequest, method: str, acam: _TokenList) -> list[
         return []
     if "*" in allowed and not include:
         return []
-    suggestion = f"{_ACAM}: {_with(allowed, method)}"
+    shown = _show(method)
+    suggestion = f"{_ACAM}: {_with(allowed, shown)}"
     if "*" in allowed:
         return [
             Failure(
                 "acam-wildcard-with-credentials",
                 "preflight",
                 f"The preflight response allows methods with {_ACAM}: *, but for a credentialed "
-                f"request * is only a literal method name; the server must list {method}: "
+                f"request * is only a literal method name; the server must list {shown}: "
                 f"{suggestion}",
             )
         ]
@@ -814,7 +818,7 @@ def _check_method(request: FetchRequest, method: str, acam: _TokenList) -> list[
                 "method-case-mismatch",
                 "preflight",
                 f"The preflight response lists {near[0]} in {_ACAM}, but the request's method is "
-                f"{method} (fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT) "
+                f"{shown} (fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT) "
                 f"and browsers compare methods case-sensitively; the server must answer with "
                 f"{suggestion}",
             )
@@ -824,7 +828,7 @@ def _check_method(request: FetchRequest, method: str, acam: _TokenList) -> list[
         Failure(
             "method-not-allowed",
             "preflight",
-            f"The preflight response does not allow the method {method} ({listed}); "
+            f"The preflight response does not allow the method {shown} ({listed}); "
             f"the server must answer with {suggestion}",
         )
     ]
@@ -970,7 +974,7 @@ def check_preflight(
                 f"The preflight response's {_ACAM} contains {acam.bad[0]!r}, which is "
                 "not a method token, so browsers reject the whole preflight; the server must "
                 "send a comma-separated list such as "
-                f"{_ACAM}: {_with(acam.items, prepared.method)}",
+                f"{_ACAM}: {_with(acam.items, _show(prepared.method))}",
             )
         )
     else:
@@ -1027,7 +1031,11 @@ def _exposed_names(
         return names, []
     if request.credentials != "include":
         return present, []
-    hidden = sorted(present - names - _SAFELISTED_RESPONSE_HEADERS - _FORBIDDEN_RESPONSE_HEADERS)
+    hidden = sorted(
+        name
+        for name in present - names - _SAFELISTED_RESPONSE_HEADERS - _FORBIDDEN_RESPONSE_HEADERS
+        if not name.startswith("access-control-")  # never worth suggesting
+    )
     return names, [
         Failure(
             "aceh-wildcard-with-credentials",
@@ -1109,7 +1117,7 @@ def _redirect_issues(
                     Failure(
                         "redirect-origin-null",
                         "redirect",
-                        f"The browser follows this redirect from {current_origin} to "
+                        f"The browser follows this redirect from {_show(current_origin)} to "
                         f"{target.origin} with Origin: null, so {target.origin} can only admit "
                         f"it with {_ACAO}: * and no credentials; the server should redirect "
                         "within its own origin or the page should call the target directly",
@@ -1123,7 +1131,7 @@ def _redirect_issues(
                         "redirect",
                         f"The browser drops the Authorization header when it follows this "
                         f"redirect to {target.origin}; the server should redirect within "
-                        f"{current_origin} or the page should call {target.origin} directly",
+                        f"{_show(current_origin)} or the page should call {target.origin} directly",
                     )
                 )
     return True, failures, warnings
@@ -1190,9 +1198,9 @@ def judge(
             failure = Failure(
                 "preflight-missing",
                 "preflight",
-                f"The browser sends a preflight before this request (OPTIONS with {sent}), but "
-                "no preflight response was given; pass the server's answer to that OPTIONS "
-                "request",
+                "The browser sends a preflight before this request (OPTIONS with "
+                f"{_show(sent)}), but no preflight response was given; pass the server's answer "
+                "to that OPTIONS request",
             )
             return Verdict(False, (failure,), tuple(warnings), True, frozenset())
         preflight = check_preflight(request, preflight_response, strict=strict)

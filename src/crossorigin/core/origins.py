@@ -180,7 +180,8 @@ def parse_origin_entry(entry: object) -> OriginSpec:
             "E104",
             entry,
             "plain strings are matched literally; to match with a regular expression "
-            f"pass re.compile({raw_literal(text)}) (it must match the whole origin)" + _glob_hint(text),
+            f"pass re.compile({raw_literal(text)}) (it must match the whole origin)"
+            + _glob_hint(text),
         )
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme:

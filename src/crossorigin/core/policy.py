@@ -53,6 +53,12 @@ class Policy:
     expose_value: str | None = field(compare=False, default=None)
     max_age_value: str | None = field(compare=False, default=None)
     preflight_vary: str = field(compare=False, default="")
+    #: Methods an actual request may use without further checks (HEAD with GET).
+    actual_methods: frozenset[str] = field(compare=False, default=frozenset())
+    #: Decisions that depend only on the policy and the granted origin, built on
+    #: first use. Keys are bounded by the configuration (exact origins and a few
+    #: fixed outcomes), so the memo cannot grow with traffic.
+    memo: dict[object, object] = field(compare=False, repr=False, default_factory=dict)
 
     def allows_method(self, method: str) -> bool:
         """Configured methods compare case-insensitively (``patch`` == ``PATCH``)."""
@@ -148,6 +154,7 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         expose_value=", ".join(expose_names) if expose_names else None,
         max_age_value=None if max_age is None else str(max_age),
         preflight_vary=preflight_vary,
+        actual_methods=frozenset(methods | ({"HEAD"} if "GET" in methods else set())),
     )
 
 

@@ -2,8 +2,9 @@
 
 The decorator's policy is built when the module is imported (errors surface at
 start-up) from the defaults and the decorator's own options. With ``CORS`` on the
-app, the app's hooks apply it before routing and after errors; on its own, the
-decorator answers preflights in the view and adds headers to the view's responses.
+app, the app's middleware applies it before routing and to error responses; on its
+own, the decorator answers preflights in the view and adds headers to the view's
+responses, errors raised by the view included.
 """
 
 from __future__ import annotations
@@ -12,25 +13,26 @@ from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any, TypeVar, cast
 
-from flask import after_this_request, current_app, request
+from flask import Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..core.policy import build_policy
+from ..core.header_list import apply_decision
+from ..core.policy import Policy, build_policy
 from .extension import EXTENSION_KEY, POLICY_ATTR
 from .response import (
-    apply_decision,
     debug_enabled,
+    decide_environ,
+    is_preflight_environ,
     log_refusal,
-    preflight_response,
-    request_decision,
+    preflight_answer,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def cross_origin(*args: Any, **options: Any) -> Any:
-    """Give one view its own CORS policy (``@cross_origin()`` or ``@cross_origin``)."""
+    """Give one view its own CORS policy (``@cross_origin(...)`` or bare ``@cross_origin``)."""
     if len(args) == 1 and callable(args[0]) and not options:
         return cross_origin()(args[0])
     if args:
@@ -39,42 +41,19 @@ def cross_origin(*args: Any, **options: Any) -> Any:
 
     def decorator(view: F) -> F:
         def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            app = current_app
             standalone = EXTENSION_KEY not in app.extensions
             if request.method == "OPTIONS" and policy.automatic_options:
-                if (
-                    standalone
-                    and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.environ
-                    and ("HTTP_ORIGIN" in request.environ)
-                ):
-                    decision = request_decision(policy, request)
-                    log_refusal(decision, policy, request)
-                    return preflight_response(
-                        decision, policy, request, debug=debug_enabled(policy, app.debug)
-                    )
-                response: WerkzeugResponse = app.make_default_options_response()
+                if standalone and is_preflight_environ(request.environ):
+                    return _answer_preflight(policy, app.debug)
+                options_response: ResponseReturnValue = app.make_default_options_response()
                 if standalone:
-                    _decorate_later(app.debug)
-                return response
+                    _add_headers_later(policy, app.debug)
+                return options_response
             if standalone:
-                _decorate_later(app.debug)
+                _add_headers_later(policy, app.debug)
             result: ResponseReturnValue = app.ensure_sync(view)(*view_args, **view_kwargs)
             return result
-
-        def _decorate_later(app_debug: bool) -> None:
-            @after_this_request
-            def add_headers(response: WerkzeugResponse) -> WerkzeugResponse:
-                if not policy.intercept_exceptions and response.status_code >= 500:
-                    return response
-                decision = request_decision(policy, request)
-                log_refusal(decision, policy, request)
-                apply_decision(
-                    response,  # type: ignore[arg-type]
-                    decision,
-                    policy,
-                    debug=debug_enabled(policy, app_debug),
-                )
-                return response
 
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
@@ -85,3 +64,29 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         return cast(F, wrapper)
 
     return decorator
+
+
+def _answer_preflight(policy: Policy, app_debug: bool) -> Response:
+    environ = request.environ
+    decision = decide_environ(policy, environ)
+    log_refusal(decision, policy, environ)
+    status, headers, body = preflight_answer(
+        decision, policy, environ, debug=debug_enabled(policy, app_debug)
+    )
+    return Response(body, status=status, headers=headers)
+
+
+def _add_headers_later(policy: Policy, app_debug: bool) -> None:
+    @after_this_request
+    def add_headers(response: WerkzeugResponse) -> WerkzeugResponse:
+        if not policy.intercept_exceptions and response.status_code >= 500:
+            return response
+        environ = request.environ
+        decision = decide_environ(policy, environ)
+        log_refusal(decision, policy, environ)
+        headers = apply_decision(
+            list(response.headers.items()), decision, debug=debug_enabled(policy, app_debug)
+        )
+        response.headers.clear()
+        response.headers.extend(headers)
+        return response

@@ -1,37 +1,40 @@
 """``CORS(app_or_blueprint, **options)``: the Flask extension.
 
-One pair of hooks per app answers preflights before routing, authentication hooks
-and views (``before_request``, registered first) and adds headers to every other
-response, errors and redirects included (``after_request``, registered to run
-last). Policies are built at start-up from: defaults < ``CORS_*`` config <
-``CORS(...)`` kwargs < ``init_app`` kwargs < per-resource options; a decorator's
-policy governs its view, a blueprint's policy its routes.
+One WSGI middleware per app (around ``app.wsgi_app``) answers preflights before
+routing, hooks and views, and adds headers to every other response of a covered
+route, errors and redirects included. Policies are built at start-up from:
+defaults < ``CORS_*`` config < ``CORS(...)`` kwargs < ``init_app`` kwargs <
+per-resource options; a decorator's policy governs its view, a blueprint's policy
+its routes.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
-from flask import Blueprint, Flask, Request, Response, request
+from flask import Blueprint, Flask, Request
 from flask.blueprints import BlueprintSetupState
-from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ..core.errors import ResourceError, SetupError
+from ..core.header_list import apply_decision
 from ..core.options import check_names, normalize_options, options_from_config
 from ..core.paths import ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy
 from .response import (
-    ANSWERED_KEY,
-    apply_decision,
+    WSGIEnvironment,
     debug_enabled,
+    decide_environ,
     log_refusal,
-    preflight_response,
-    request_decision,
+    preflight_answer,
+    routed_path,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication
 
 EXTENSION_KEY = "cors"
 POLICY_ATTR = "__crossorigin_policy__"
@@ -41,6 +44,7 @@ _initialised_blueprints: weakref.WeakSet[Blueprint] = weakref.WeakSet()
 
 def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Policy]:
     """One policy per resource pattern, each over the shared option layers."""
+    layers = [normalize_options(layer) for layer in layers]
     resources: Any = "/*"
     for layer in layers:
         if "resources" in layer:
@@ -83,14 +87,28 @@ class _BlueprintScope:
         self.table = table
 
 
+#: Distinct raw paths whose path-based policy is remembered; bounded.
+PATH_CACHE_SIZE = 4096
+
+
 class CORSState:
-    """Per-app CORS state, stored in ``app.extensions["cors"]``."""
+    """Per-app CORS state, stored in ``app.extensions["cors"]``.
+
+    It is also the WSGI middleware around ``app.wsgi_app``: preflights are
+    answered before Flask routes the request or runs any hook or view, and every
+    other response of a covered route (redirects, 404, 405 and 500 included) gets
+    its headers as it is sent.
+    """
 
     def __init__(self, app: Flask):
         self.app = app
+        self.wsgi_app: WSGIApplication = app.wsgi_app
         self.table: ResourceTable[Policy] | None = None
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
+        self._path_cache: dict[str, Policy | None] = {}
+        self._views_seen = -1
+        self._decorated = False
 
     def add_blueprint(self, scope: _BlueprintScope) -> None:
         self.blueprints[scope.name] = scope
@@ -100,114 +118,145 @@ class CORSState:
                 key=lambda s: -len(s.prefix),
             )
         )
+        self._path_cache.clear()
+
+    def set_table(self, table: ResourceTable[Policy]) -> None:
+        self.table = table
+        self._path_cache.clear()
 
     # -- resolution ----------------------------------------------------------
 
-    def policy_for(self, req: Request) -> Policy | None:
-        """The policy governing this request: decorator > blueprint > app resources."""
-        endpoint = req.endpoint
-        if endpoint is None and req.routing_exception is not None:
-            endpoint = self._endpoint_after_routing_failure(req)
+    def _by_endpoint(self) -> bool:
+        """True if some policy depends on which view serves the request."""
+        if self.blueprints:
+            return True
+        views = self.app.view_functions
+        if len(views) != self._views_seen:
+            self._views_seen = len(views)
+            self._decorated = any(hasattr(v, POLICY_ATTR) for v in views.values())
+        return self._decorated
+
+    def resolve(self, endpoint: str | None, path: str) -> Policy | None:
+        """The governing policy: decorator > blueprint > app resources."""
         if endpoint is not None:
-            view = self.app.view_functions.get(endpoint)
-            policy: Policy | None = getattr(view, POLICY_ATTR, None)
+            policy: Policy | None = getattr(
+                self.app.view_functions.get(endpoint), POLICY_ATTR, None
+            )
             if policy is not None:
                 return policy
-        path = req.path
         if self.blueprints:
-            scope = self._blueprint_scope(req, endpoint, path)
+            scope = self._blueprint_scope(endpoint, path)
             if scope is not None:
                 policy = scope.table.match(path)
                 if policy is not None:
                     return policy
-        if self.table is not None:
-            return self.table.match(path)
-        return None
+        return None if self.table is None else self.table.match(path)
 
-    def _blueprint_scope(
-        self, req: Request, endpoint: str | None, path: str
-    ) -> _BlueprintScope | None:
-        if endpoint is not None and "." in endpoint:
-            names = endpoint.rsplit(".", 1)[0]
-            while True:
-                scope = self.blueprints.get(names)
-                if scope is not None:
-                    return scope
-                if "." not in names:
-                    break
-                names = names.rsplit(".", 1)[0]
+    def _blueprint_scope(self, endpoint: str | None, path: str) -> _BlueprintScope | None:
         if endpoint is None:
             for scope in self._prefixed:
                 if path == scope.prefix or path.startswith(scope.prefix + "/"):
                     return scope
+            return None
+        names = endpoint.rpartition(".")[0]
+        while names:
+            found = self.blueprints.get(names)
+            if found is not None:
+                return found
+            names = names.rpartition(".")[0]
         return None
 
-    def _endpoint_after_routing_failure(self, req: Request) -> str | None:
-        """Which view would serve this request once the browser follows a
-        trailing-slash redirect, or once the preflight's method is used."""
-        adapter = request_ctx.url_adapter if request_ctx else None
-        if adapter is None:
-            return None
-        method = req.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") or req.method
-        path = req.path
-        exc = req.routing_exception
-        if isinstance(exc, RequestRedirect):
-            path = path + "/"
+    def _path_policy(self, environ: WSGIEnvironment) -> Policy | None:
+        raw = environ.get("PATH_INFO") or "/"
+        cache = self._path_cache
         try:
-            rule, _ = adapter.match(path, method=method.upper(), return_rule=True)
+            return cache[raw]
+        except KeyError:
+            policy = self.resolve(None, routed_path(environ))
+            if len(cache) >= PATH_CACHE_SIZE:
+                cache.clear()
+            cache[raw] = policy
+            return policy
+
+    def _match_endpoint(self, req: Request, path: str, method: str) -> str | None:
+        """The endpoint that will serve ``method`` on ``path``, following one
+        trailing-slash redirect as the browser will."""
+        try:
+            adapter = self.app.create_url_adapter(req)
+            if adapter is None:
+                return None
+            try:
+                rule, _ = adapter.match(path, method=method, return_rule=True)
+            except RequestRedirect:
+                rule, _ = adapter.match(path + "/", method=method, return_rule=True)
         except HTTPException:
             return None
-        endpoint: str | None = rule.endpoint
+        endpoint: str = rule.endpoint
         return endpoint
 
-    # -- hooks ---------------------------------------------------------------
+    def policy_for_preflight(self, environ: WSGIEnvironment) -> Policy | None:
+        if not self._by_endpoint():
+            return self._path_policy(environ)
+        req = self.app.request_class(environ, populate_request=False)
+        method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper()
+        endpoint = self._match_endpoint(req, req.path, method)
+        return self.resolve(endpoint, req.path)
 
-    def answer_preflight(self) -> Response | None:
-        """before_request, registered first: answer preflights before anything else."""
-        environ = request.environ
+    def policy_for_response(self, environ: WSGIEnvironment) -> Policy | None:
+        if not self._by_endpoint():
+            return self._path_policy(environ)
+        req = environ.get("werkzeug.request")
+        if not isinstance(req, Request):
+            return self._path_policy(environ)
+        rule = req.url_rule
+        if rule is not None:
+            return self.resolve(rule.endpoint, req.path)
+        endpoint = None
+        if isinstance(req.routing_exception, RequestRedirect):
+            endpoint = self._match_endpoint(req, req.path, req.method)
+        return self.resolve(endpoint, req.path)
+
+    # -- the middleware ------------------------------------------------------
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if (
-            request.method != "OPTIONS"
-            or "HTTP_ORIGIN" not in environ
-            or "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ
+            environ.get("REQUEST_METHOD") == "OPTIONS"
+            and "HTTP_ORIGIN" in environ
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
         ):
-            return None
-        policy = self.policy_for(request)
-        if policy is None or not policy.automatic_options:
-            return None
-        decision = request_decision(policy, request)
-        log_refusal(decision, policy, request)
-        environ[ANSWERED_KEY] = True
-        return preflight_response(
-            decision, policy, request, debug=debug_enabled(policy, self.app.debug)
-        )
+            policy = self.policy_for_preflight(environ)
+            if policy is not None and policy.automatic_options:
+                decision = decide_environ(policy, environ)
+                log_refusal(decision, policy, environ)
+                status, headers, body = preflight_answer(
+                    decision, policy, environ, debug=debug_enabled(policy, self.app.debug)
+                )
+                start_response(status, headers)
+                return [body]
 
-    def add_headers(self, response: Response) -> Response:
-        """after_request, registered to run last: every covered response gets headers."""
-        if ANSWERED_KEY in request.environ:
-            return response
-        policy = self.policy_for(request)
-        if policy is None:
-            return response
-        if not policy.intercept_exceptions and response.status_code >= 500:
-            return response
-        decision = request_decision(policy, request)
-        log_refusal(decision, policy, request)
-        apply_decision(response, decision, policy, debug=debug_enabled(policy, self.app.debug))
-        return response
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            policy = self.policy_for_response(environ)
+            if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
+                decision = decide_environ(policy, environ)
+                if not decision.allowed:
+                    log_refusal(decision, policy, environ)
+                headers = apply_decision(
+                    headers, decision, debug=debug_enabled(policy, self.app.debug)
+                )
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, cors_start_response)
 
 
 def get_state(app: Flask) -> CORSState:
-    """The app's CORS state, installing the hooks on first use."""
+    """The app's CORS state, installing the middleware on first use."""
     state = app.extensions.get(EXTENSION_KEY)
     if state is None:
         state = CORSState(app)
         app.extensions[EXTENSION_KEY] = state
-        # Preflights are answered before any other before_request hook (auth
-        # hooks would refuse them: preflights never carry credentials) ...
-        app.before_request_funcs.setdefault(None, []).insert(0, state.answer_preflight)
-        # ... and after_request hooks run in reverse order, so index 0 runs last,
-        # after any hook that might set its own CORS headers.
-        app.after_request_funcs.setdefault(None, []).insert(0, state.add_headers)
+        app.wsgi_app = state  # type: ignore[method-assign]
     assert isinstance(state, CORSState)
     return state
 
@@ -247,7 +296,7 @@ class CORS:
                 f"CORS is already initialised on app {app.name!r}; configure it once, with "
                 "every option in a single CORS(app, ...) or init_app(app, ...) call",
             )
-        state.table = build_resource_table([options_from_config(app.config), *layers])
+        state.set_table(build_resource_table([options_from_config(app.config), *layers]))
 
     def _init_blueprint(self, blueprint: Blueprint, layers: list[Mapping[str, Any]]) -> None:
         if blueprint in _initialised_blueprints:
