@@ -33,6 +33,20 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+from .headers import (
+    ACAC,
+    ACAH,
+    ACAM,
+    ACAO,
+    ACEH,
+    ACMA,
+    FORBIDDEN_METHODS,
+    FORBIDDEN_RESPONSE_HEADERS,
+    NORMALIZED_METHODS,
+    SAFELISTED_METHODS,
+    SAFELISTED_RESPONSE_HEADERS,
+)
+
 __all__ = [
     "FAILURE_CODES",
     "Credentials",
@@ -121,16 +135,6 @@ _TCHARS = frozenset("!#$%&'*+-.^_`|~" + string.digits + string.ascii_letters)
 _HTTP_WHITESPACE = "\t\n\r "
 _HTTP_TAB_OR_SPACE = "\t "
 
-_ACAO = "Access-Control-Allow-Origin"
-_ACAC = "Access-Control-Allow-Credentials"
-_ACAM = "Access-Control-Allow-Methods"
-_ACAH = "Access-Control-Allow-Headers"
-_ACEH = "Access-Control-Expose-Headers"
-_ACMA = "Access-Control-Max-Age"
-
-_NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
-_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-_FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 
 _FORBIDDEN_REQUEST_HEADERS = frozenset(
     {
@@ -174,18 +178,6 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 _MAX_SAFELISTED_VALUE = 128
 _MAX_SAFELISTED_TOTAL = 1024
 
-_SAFELISTED_RESPONSE_HEADERS = frozenset(
-    {
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    }
-)
-_FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_HOST_CHARS = frozenset(" #%/:<>?@[\\]^|\x7f")
@@ -361,7 +353,7 @@ def is_same_origin(request: FetchRequest) -> bool:
 def normalize_method(method: str) -> str:
     """Upper-case only the six methods Fetch normalizes: ``patch`` stays ``patch``."""
     upper = _upper(method)
-    return upper if upper in _NORMALIZED_METHODS else method
+    return upper if upper in NORMALIZED_METHODS else method
 
 
 def _split_values(value: str) -> list[str]:
@@ -401,7 +393,7 @@ def is_forbidden_request_header(name: str, value: str) -> bool:
     if lname in _FORBIDDEN_REQUEST_HEADERS or lname.startswith(("proxy-", "sec-")):
         return True
     if lname in _METHOD_OVERRIDE_HEADERS:
-        return any(_upper(v) in _FORBIDDEN_METHODS for v in _split_values(value))
+        return any(_upper(v) in FORBIDDEN_METHODS for v in _split_values(value))
     return False
 
 
@@ -493,7 +485,7 @@ def _prepare(request: FetchRequest) -> _Prepared:
                 "a TypeError; the page must use a method name such as PUT",
             )
         )
-    elif _upper(request.method) in _FORBIDDEN_METHODS:
+    elif _upper(request.method) in FORBIDDEN_METHODS:
         failures.append(
             Failure(
                 "method-forbidden",
@@ -575,7 +567,7 @@ def needs_preflight(request: FetchRequest) -> bool:
     if is_same_origin(request):
         return False
     prepared = _prepare(request)
-    return prepared.method not in _SAFELISTED_METHODS or bool(
+    return prepared.method not in SAFELISTED_METHODS or bool(
         cors_unsafe_request_header_names(prepared.headers)
     )
 
@@ -604,11 +596,11 @@ def preflight_headers(request: FetchRequest) -> list[tuple[str, str]]:
 def _acao_advice(request: FetchRequest) -> str:
     """The Access-Control-Allow-Origin a server should send for this request."""
     if request.origin != "null":
-        return f"{_ACAO}: {_show(request.origin)}"
+        return f"{ACAO}: {_show(request.origin)}"
     if request.credentials != "include":
-        return f"{_ACAO}: * (the page has an opaque origin and sends Origin: null)"
+        return f"{ACAO}: * (the page has an opaque origin and sends Origin: null)"
     return (
-        f"{_ACAO}: null, which trusts every opaque origin, so the page should rather "
+        f"{ACAO}: null, which trusts every opaque origin, so the page should rather "
         "drop credentials and the server send *"
     )
 
@@ -624,48 +616,48 @@ def _acao_failure(request: FetchRequest, value: str, lines: int, stage: str) -> 
         return Failure(
             "acao-multiple",
             stage,
-            f"The {noun} has {lines} {_ACAO} headers, which the browser joins into "
+            f"The {noun} has {lines} {ACAO} headers, which the browser joins into "
             f'"{shown}" and rejects; the server must send exactly one: {advice}',
         )
     if value == "*":
         return Failure(
             "acao-wildcard-with-credentials",
             stage,
-            f"The {noun} has {_ACAO}: *, which browsers reject for a credentialed request; "
-            f"the server must answer with {advice} and {_ACAC}: true",
+            f"The {noun} has {ACAO}: *, which browsers reject for a credentialed request; "
+            f"the server must answer with {advice} and {ACAC}: true",
         )
     if not value:
         return Failure(
             "acao-empty",
             stage,
-            f"The {noun} has an empty {_ACAO} header; the server must answer with {advice}",
+            f"The {noun} has an empty {ACAO} header; the server must answer with {advice}",
         )
     if any(c in value for c in ", \t"):
         return Failure(
             "acao-list",
             stage,
-            f'The {noun} lists several values in {_ACAO} ("{shown}"), but it must hold '
+            f'The {noun} lists several values in {ACAO} ("{shown}"), but it must hold '
             f"exactly one origin; the server must answer with {advice}",
         )
     if value == "null":
         return Failure(
             "acao-null",
             stage,
-            f"The {noun} has {_ACAO}: null, which only matches opaque origins, not the page "
+            f"The {noun} has {ACAO}: null, which only matches opaque origins, not the page "
             f"origin {shown_origin}; the server must answer with {advice}",
         )
     if value.startswith(origin + "/"):
         return Failure(
             "acao-trailing-slash",
             stage,
-            f"The {noun} has {_ACAO}: {shown}, but a serialized origin has no trailing slash "
+            f"The {noun} has {ACAO}: {shown}, but a serialized origin has no trailing slash "
             f"or path; the server must answer with {advice}",
         )
     if _lower(value) == _lower(origin):
         return Failure(
             "acao-case-mismatch",
             stage,
-            f"The {noun} has {_ACAO}: {shown}, which differs from the page origin "
+            f"The {noun} has {ACAO}: {shown}, which differs from the page origin "
             f"{shown_origin} in letter case, and browsers compare exactly; the server must "
             f"answer with {advice}",
         )
@@ -673,14 +665,14 @@ def _acao_failure(request: FetchRequest, value: str, lines: int, stage: str) -> 
         return Failure(
             "acao-extra-port",
             stage,
-            f"The {noun} has {_ACAO}: {shown}, which adds a port the page origin "
+            f"The {noun} has {ACAO}: {shown}, which adds a port the page origin "
             f"{shown_origin} does not have (browsers omit default ports); the server must "
             f"answer with {advice}",
         )
     return Failure(
         "acao-mismatch",
         stage,
-        f"The {noun} has {_ACAO}: {shown}, which does not match the page origin {shown_origin}; "
+        f"The {noun} has {ACAO}: {shown}, which does not match the page origin {shown_origin}; "
         f"the server must answer with {advice}",
     )
 
@@ -693,27 +685,27 @@ def cors_check(request: FetchRequest, response: HTTPResponse, stage: str) -> lis
     """
     failures: list[Failure] = []
     include = request.credentials == "include"
-    value = response.get(_ACAO)
+    value = response.get(ACAO)
     if value is None:
         failures.append(
             Failure(
                 "acao-missing",
                 stage,
-                f"The {_noun(stage)} has no {_ACAO} header; "
+                f"The {_noun(stage)} has no {ACAO} header; "
                 f"the server must answer with {_acao_advice(request)}",
             )
         )
     elif not (value == request.origin or (value == "*" and not include)):
-        failures.append(_acao_failure(request, value, len(response.get_all(_ACAO)), stage))
+        failures.append(_acao_failure(request, value, len(response.get_all(ACAO)), stage))
     if include:
-        acac = response.get(_ACAC)
+        acac = response.get(ACAC)
         if acac is None:
             failures.append(
                 Failure(
                     "acac-missing",
                     stage,
-                    f"The {_noun(stage)} has no {_ACAC} header, which a credentialed request "
-                    f"needs; the server must answer with {_ACAC}: true",
+                    f"The {_noun(stage)} has no {ACAC} header, which a credentialed request "
+                    f"needs; the server must answer with {ACAC}: true",
                 )
             )
         elif acac != "true":
@@ -721,8 +713,8 @@ def cors_check(request: FetchRequest, response: HTTPResponse, stage: str) -> lis
                 Failure(
                     "acac-not-true",
                     stage,
-                    f"The {_noun(stage)} has {_ACAC}: {_show(acac)}, but browsers accept only "
-                    f"the exact lower-case value; the server must answer with {_ACAC}: true",
+                    f"The {_noun(stage)} has {ACAC}: {_show(acac)}, but browsers accept only "
+                    f"the exact lower-case value; the server must answer with {ACAC}: true",
                 )
             )
     return failures
@@ -731,13 +723,13 @@ def cors_check(request: FetchRequest, response: HTTPResponse, stage: str) -> lis
 def _acao_warnings(request: FetchRequest, response: HTTPResponse, stage: str) -> list[Failure]:
     """Things that pass the CORS check but are unsafe or fragile on the server side."""
     warnings: list[Failure] = []
-    value = response.get(_ACAO)
+    value = response.get(ACAO)
     if value == "null" and request.origin == "null":
         warnings.append(
             Failure(
                 "acao-null-origin",
                 stage,
-                f"The {_noun(stage)} answers {_ACAO}: null, which every sandboxed iframe, data: "
+                f"The {_noun(stage)} answers {ACAO}: null, which every sandboxed iframe, data: "
                 "URL and cross-origin redirect shares; the server should send * without "
                 "credentials instead",
             )
@@ -749,7 +741,7 @@ def _acao_warnings(request: FetchRequest, response: HTTPResponse, stage: str) ->
                 Failure(
                     "vary-origin-missing",
                     stage,
-                    f"The {_noun(stage)} has {_ACAO}: {_show(value)} but no Vary: Origin, so an "
+                    f"The {_noun(stage)} has {ACAO}: {_show(value)} but no Vary: Origin, so an "
                     "HTTP cache can hand it to another origin; the server must add Vary: Origin",
                 )
             )
@@ -795,18 +787,18 @@ def _with(existing: Iterable[str], *missing: str, drop_star: bool = True) -> str
 def _check_method(request: FetchRequest, method: str, acam: _TokenList) -> list[Failure]:
     include = request.credentials == "include"
     allowed = acam.items
-    if method in allowed or method in _SAFELISTED_METHODS:
+    if method in allowed or method in SAFELISTED_METHODS:
         return []
     if "*" in allowed and not include:
         return []
     shown = _show(method)
-    suggestion = f"{_ACAM}: {_with(allowed, shown)}"
+    suggestion = f"{ACAM}: {_with(allowed, shown)}"
     if "*" in allowed:
         return [
             Failure(
                 "acam-wildcard-with-credentials",
                 "preflight",
-                f"The preflight response allows methods with {_ACAM}: *, but for a credentialed "
+                f"The preflight response allows methods with {ACAM}: *, but for a credentialed "
                 f"request * is only a literal method name; the server must list {shown}: "
                 f"{suggestion}",
             )
@@ -817,13 +809,13 @@ def _check_method(request: FetchRequest, method: str, acam: _TokenList) -> list[
             Failure(
                 "method-case-mismatch",
                 "preflight",
-                f"The preflight response lists {near[0]} in {_ACAM}, but the request's method is "
+                f"The preflight response lists {near[0]} in {ACAM}, but the request's method is "
                 f"{shown} (fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT) "
                 f"and browsers compare methods case-sensitively; the server must answer with "
                 f"{suggestion}",
             )
         ]
-    listed = f"{_ACAM}: {', '.join(allowed)}" if acam.present else f"no {_ACAM} header"
+    listed = f"{ACAM}: {', '.join(allowed)}" if acam.present else f"no {ACAM} header"
     return [
         Failure(
             "method-not-allowed",
@@ -855,7 +847,7 @@ def _check_headers(
     failures: list[Failure] = []
     warnings: list[Failure] = []
     if missing:
-        notes = [f"{_ACAH}: {', '.join(acah.items)}" if acah.present else f"no {_ACAH} header"]
+        notes = [f"{ACAH}: {', '.join(acah.items)}" if acah.present else f"no {ACAH} header"]
         valued = [name for name in missing if name in _SAFELISTABLE_NAMES]
         if valued:
             notes.append(f"{', '.join(valued)} counts because its value is not CORS-safelisted")
@@ -865,7 +857,7 @@ def _check_headers(
                 "preflight",
                 f"The preflight response does not allow the request header"
                 f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} ({'; '.join(notes)}); "
-                f"the server must answer with {_ACAH}: {_with(acah.items, *missing)}",
+                f"the server must answer with {ACAH}: {_with(acah.items, *missing)}",
             )
         )
     if literal_star:
@@ -873,18 +865,18 @@ def _check_headers(
             Failure(
                 "acah-wildcard-with-credentials",
                 "preflight",
-                f"The preflight response allows headers with {_ACAH}: *, but for a credentialed "
+                f"The preflight response allows headers with {ACAH}: *, but for a credentialed "
                 f"request * is only a literal header name; the server must list them: "
-                f"{_ACAH}: {_with(acah.items, *literal_star)}",
+                f"{ACAH}: {_with(acah.items, *literal_star)}",
             )
         )
     if authorization_by_star:
         issue = Failure(
             "authorization-wildcard",
             "preflight",
-            f"The preflight response covers Authorization only through {_ACAH}: *, which the "
+            f"The preflight response covers Authorization only through {ACAH}: *, which the "
             "Fetch Standard does not accept (Chromium, Firefox and Safari still do by default); "
-            f"the server must name it: {_ACAH}: "
+            f"the server must name it: {ACAH}: "
             f"{_with(acah.items, 'authorization', drop_star=False)}",
         )
         (failures if strict else warnings).append(issue)
@@ -892,7 +884,7 @@ def _check_headers(
 
 
 def _max_age_warnings(response: HTTPResponse) -> list[Failure]:
-    lines = response.get_all(_ACMA)
+    lines = response.get_all(ACMA)
     if not lines:
         return []
     value = ", ".join(lines)
@@ -901,10 +893,10 @@ def _max_age_warnings(response: HTTPResponse) -> list[Failure]:
             Failure(
                 "acma-invalid",
                 "preflight",
-                f"The preflight response has {_ACMA}: {_show(value)}, which is not one "
+                f"The preflight response has {ACMA}: {_show(value)}, which is not one "
                 "non-negative integer, so browsers cache the preflight for 5 seconds at most "
                 f"(Chromium not at all for a negative value); the server must send one value "
-                f"such as {_ACMA}: 600",
+                f"such as {ACMA}: 600",
             )
         ]
     significant = value.lstrip("0")
@@ -917,9 +909,9 @@ def _max_age_warnings(response: HTTPResponse) -> list[Failure]:
             Failure(
                 "acma-above-cap",
                 "preflight",
-                f"The preflight response has {_ACMA}: {value}, but browsers cap it (Chromium "
+                f"The preflight response has {ACMA}: {value}, but browsers cap it (Chromium "
                 "at 7200, Firefox at 86400, Safari at 600 seconds); the server should send at "
-                f"most {_ACMA}: {_CHROMIUM_MAX_AGE_CAP}",
+                f"most {ACMA}: {_CHROMIUM_MAX_AGE_CAP}",
             )
         ]
     return []
@@ -964,17 +956,17 @@ def check_preflight(
     failures += cors_check(request, response, "preflight")
     warnings += _acao_warnings(request, response, "preflight")
 
-    acam = _token_list(response, _ACAM)
-    acah = _token_list(response, _ACAH)
+    acam = _token_list(response, ACAM)
+    acah = _token_list(response, ACAH)
     if acam.bad:
         failures.append(
             Failure(
                 "acam-invalid",
                 "preflight",
-                f"The preflight response's {_ACAM} contains {acam.bad[0]!r}, which is "
+                f"The preflight response's {ACAM} contains {acam.bad[0]!r}, which is "
                 "not a method token, so browsers reject the whole preflight; the server must "
                 "send a comma-separated list such as "
-                f"{_ACAM}: {_with(acam.items, _show(prepared.method))}",
+                f"{ACAM}: {_with(acam.items, _show(prepared.method))}",
             )
         )
     else:
@@ -985,10 +977,10 @@ def check_preflight(
             Failure(
                 "acah-invalid",
                 "preflight",
-                f"The preflight response's {_ACAH} contains {acah.bad[0]!r}, which is "
+                f"The preflight response's {ACAH} contains {acah.bad[0]!r}, which is "
                 "not a header name, so browsers reject the whole preflight; the server must "
                 "send a comma-separated list of names such as "
-                f"{_ACAH}: {_with(acah.items, *unsafe)}",
+                f"{ACAH}: {_with(acah.items, *unsafe)}",
             )
         )
     else:
@@ -1013,17 +1005,17 @@ def _exposed_names(
     request: FetchRequest, response: HTTPResponse, stage: str
 ) -> tuple[frozenset[str], list[Failure]]:
     """The Access-Control-Expose-Headers list after the ``*`` and failure rules."""
-    aceh = _token_list(response, _ACEH)
+    aceh = _token_list(response, ACEH)
     present = response.names()
     if aceh.bad:
         return frozenset(), [
             Failure(
                 "aceh-invalid",
                 stage,
-                f"The {_noun(stage)}'s {_ACEH} contains {aceh.bad[0]!r}, which is not a "
+                f"The {_noun(stage)}'s {ACEH} contains {aceh.bad[0]!r}, which is not a "
                 "header name, so browsers expose none of the listed headers; the server must "
                 f"send a comma-separated list of names such as "
-                f"{_ACEH}: {_with(aceh.items) or 'X-Custom'}",
+                f"{ACEH}: {_with(aceh.items) or 'X-Custom'}",
             )
         ]
     names = frozenset(_lower(item) for item in aceh.items)
@@ -1033,16 +1025,16 @@ def _exposed_names(
         return present, []
     hidden = sorted(
         name
-        for name in present - names - _SAFELISTED_RESPONSE_HEADERS - _FORBIDDEN_RESPONSE_HEADERS
+        for name in present - names - SAFELISTED_RESPONSE_HEADERS - FORBIDDEN_RESPONSE_HEADERS
         if not name.startswith("access-control-")  # never worth suggesting
     )
     return names, [
         Failure(
             "aceh-wildcard-with-credentials",
             stage,
-            f"The {_noun(stage)} exposes headers with {_ACEH}: *, but for a credentialed request "
+            f"The {_noun(stage)} exposes headers with {ACEH}: *, but for a credentialed request "
             "* is only a literal header name; the server must list the names: "
-            f"{_ACEH}: {_with(aceh.items, *hidden) or 'X-Custom'}",
+            f"{ACEH}: {_with(aceh.items, *hidden) or 'X-Custom'}",
         )
     ]
 
@@ -1052,8 +1044,8 @@ def _readable(response: HTTPResponse, exposed: frozenset[str]) -> frozenset[str]
     return frozenset(
         name
         for name in response.names()
-        if name in _SAFELISTED_RESPONSE_HEADERS
-        or (name in exposed and name not in _FORBIDDEN_RESPONSE_HEADERS)
+        if name in SAFELISTED_RESPONSE_HEADERS
+        or (name in exposed and name not in FORBIDDEN_RESPONSE_HEADERS)
     )
 
 
@@ -1119,7 +1111,7 @@ def _redirect_issues(
                         "redirect",
                         f"The browser follows this redirect from {_show(current_origin)} to "
                         f"{target.origin} with Origin: null, so {target.origin} can only admit "
-                        f"it with {_ACAO}: * and no credentials; the server should redirect "
+                        f"it with {ACAO}: * and no credentials; the server should redirect "
                         "within its own origin or the page should call the target directly",
                     )
                 )
@@ -1189,7 +1181,7 @@ def judge(
     if is_same_origin(request):
         readable: frozenset[str] = frozenset()
         if actual_response is not None:
-            readable = actual_response.names() - _FORBIDDEN_RESPONSE_HEADERS
+            readable = actual_response.names() - FORBIDDEN_RESPONSE_HEADERS
         return Verdict(True, (), tuple(warnings), False, readable)
 
     if needed:
