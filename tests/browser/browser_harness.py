@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-# --------------------------------------------------------------------------- Chromium
+# --- Chromium ------------------------------------------------------------------------------------
 
 CHROMIUM_PATH = os.environ.get("CROSSORIGIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = (
@@ -58,7 +58,7 @@ def require_chromium(path: str = CHROMIUM_PATH) -> str:
     return path
 
 
-# --------------------------------------------------------------------------- servers
+# --- servers -------------------------------------------------------------------------------------
 
 WSGIApp = Callable[..., Iterable[bytes]]
 
@@ -301,7 +301,7 @@ def new_nonce() -> str:
     return uuid.uuid4().hex[:12]
 
 
-# --------------------------------------------------------------------------- puppet app
+# --- puppet app ----------------------------------------------------------------------------------
 
 
 def puppet_app(
@@ -338,7 +338,7 @@ def puppet_app(
     return app
 
 
-# --------------------------------------------------------------------------- fetch in the page
+# --- fetch in the page ---------------------------------------------------------------------------
 
 # Runs fetch() in the page and reports what the *page* can see. Never throws: a network
 # error (which is how a CORS failure looks to script) comes back as {error: "TypeError: ..."}.

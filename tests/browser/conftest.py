@@ -1,10 +1,10 @@
 """Fixtures for the headless-Chromium CORS conformance suite.
 
-Session-wide: one Chromium (the Debian package, ``/usr/bin/chromium``) and three loopback
-servers ``a`` (page origin), ``b`` (API origin) and ``c`` (third origin). Per test: the
-servers are reset (apps unmounted, logs cleared, a new URL nonce) and a fresh browser
-context is created, so cookies, the HTTP cache and the preflight cache never leak
-between tests.
+One Chromium per test module (the Debian package, ``/usr/bin/chromium``) and, for the
+session, three loopback servers: ``a`` (page origin), ``b`` (API origin) and ``c`` (third
+origin). Per test, the servers are reset (apps unmounted, logs cleared, a new URL nonce)
+and a fresh browser context is created, so cookies, the HTTP cache and the preflight
+cache never leak between tests.
 
 A test typically looks like::
 
@@ -17,14 +17,24 @@ A test typically looks like::
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_harness import CHROMIUM_ARGS, LoopbackServer, new_nonce, require_chromium
 
 _HERE = Path(__file__).resolve().parent
+# The helper module sits next to this file; make it importable whatever pytest's import mode.
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+from browser_harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    LoopbackServer,
+    new_nonce,
+    require_chromium,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,9 +44,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
-    """The session's headless Chromium. Fails (does not skip) when it is not installed."""
+    """Headless Chromium, one per test module. Fails (does not skip) when it is not installed.
+
+    Module scope, not session: only one sync Playwright can run in a thread at a time, so
+    the browser must be stopped before another folder (``tests/demo``) starts its own.
+    Launching costs about half a second.
+    """
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -84,7 +84,13 @@ def explain(
             f"{policy.allow_methods_value or '(none)'} - add it to methods="
         )
     if reason is Reason.HEADER_NOT_ALLOWED:
-        allowed_headers = ", ".join(sorted(policy.allow_headers)) or "(none)"
+        allowed_headers = (
+            ", ".join(
+                [*sorted(policy.allow_headers)]
+                + [f"re.compile({p.pattern!r})" for p in policy.header_patterns]
+            )
+            or "(none)"
+        )
         return (
             f"request header(s) {quote(decision.detail)} not allowed for {where}; allowed: "
             f"{allowed_headers} - add them to allow_headers="

@@ -183,6 +183,13 @@ def parse_origin_entry(entry: object) -> OriginSpec:
             f"pass re.compile({raw_literal(text)}) (it must match the whole origin)"
             + _glob_hint(text),
         )
+    parts = [part for part in re.split(r"[\s,]+", text) if part]
+    if len(parts) > 1:
+        raise _fail(
+            "E101",
+            entry,
+            f"one origin per entry; write origins={parts!r}",
+        )
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme:
         raise _fail(
@@ -324,7 +331,13 @@ def find_unescaped_dots(pattern: str) -> frozenset[int]:
 # -- matching --------------------------------------------------------------------
 
 _NO_PORTS: frozenset[int | None] = frozenset()
-_PROBES = ("https://attacker.invalid", "http://evil.example:8080")
+# Origins no real configuration should admit: a regex matching any of them
+# admits arbitrary sites.
+_PROBES = (
+    "https://crossorigin-probe.attacker-7f3a.net",
+    "http://crossorigin-probe.attacker-7f3a.net",
+    "https://crossorigin-probe.attacker-7f3a.net:8443",
+)
 
 
 def matches_everything(spec: OriginSpec) -> bool:
@@ -332,7 +345,7 @@ def matches_everything(spec: OriginSpec) -> bool:
     if isinstance(spec, AnyOrigin):
         return True
     if isinstance(spec, RegexOrigin):
-        return all(spec.pattern.fullmatch(p) for p in _PROBES)
+        return any(spec.pattern.fullmatch(p) for p in _PROBES)
     return False
 
 
