@@ -582,3 +582,23 @@ def test_header_refusal_log_names_the_configured_header_patterns(
     [record] = cors_records(caplog)
     assert "header-not-allowed" in record.getMessage()
     assert "x-custom-" in record.getMessage()
+
+
+def test_same_origin_requests_are_not_logged_as_refusals(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    CORS(app, origins=["http://localhost:3000"])
+
+    @app.post("/form")
+    def form() -> str:
+        return "ok"
+
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="crossorigin"):
+        same = client.post("/form", headers={"Origin": "http://localhost", "Host": "localhost:80"})
+        other = client.post("/form", headers={"Origin": "http://localhost:3001"})
+    assert same.status_code == other.status_code == 200
+    assert "Access-Control-Allow-Origin" not in same.headers
+    messages = [r.getMessage() for r in caplog.records if r.name == "crossorigin"]
+    assert len(messages) == 1
+    assert "http://localhost:3001" in messages[0]

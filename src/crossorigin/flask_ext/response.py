@@ -60,11 +60,22 @@ def sentence(decision: Decision, policy: Policy, environ: WSGIEnvironment) -> st
     )
 
 
+def is_same_origin(environ: WSGIEnvironment) -> bool:
+    """True if the request's Origin is the server's own (a same-origin POST, say):
+    CORS does not apply, so refusing it is not worth a log line."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = str(environ.get("HTTP_HOST", "")).lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    if default and host.endswith(default):
+        host = host[: -len(default)]
+    return environ.get("HTTP_ORIGIN") == f"{scheme}://{host}"
+
+
 def log_refusal(decision: Decision, policy: Policy, environ: WSGIEnvironment) -> None:
     """One INFO line per refusal; values are escaped by ``explain``."""
     if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
         return
-    if logger.isEnabledFor(logging.INFO):
+    if logger.isEnabledFor(logging.INFO) and not is_same_origin(environ):
         logger.info("CORS %s: %s", decision.reason.value, sentence(decision, policy, environ))
 
 
