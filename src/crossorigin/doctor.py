@@ -52,6 +52,7 @@ __all__ = [
     "Report",
     "Transport",
     "build_request",
+    "hints_for",
     "http_transport",
     "main",
     "parse_header",
@@ -473,21 +474,19 @@ def run(
         reason=decisive,
         reason_source=DEBUG_HEADER if decisive else "",
         fixes=_reason_fixes(decisive) if failures else (),
-        hints=_hints(failures, warnings, decisive),
+        hints=hints_for(failures, warnings, decisive),
     )
 
 
-def _hints(
+def hints_for(
     failures: Sequence[Failure], warnings: Sequence[Failure], decision: str | None
 ) -> tuple[str, ...]:
     """Deployment advice for the codes seen, without repeating what the reason says."""
     if decision and _reason_code(decision) != "allowed":
         failures = ()  # crossorigin said why it refused; its fix is the one that matters
-    codes = dict.fromkeys(f.code for f in (*failures, *warnings))
-    if "acao-missing" in codes:
-        # A blanket refusal also lacks the method and header lists: one cause, one hint.
-        codes.pop("method-not-allowed", None)
-        codes.pop("header-not-allowed", None)
+    # The first failure is the root one (status, then origin, then credentials, then the
+    # lists): a refused preflight also lacks the method and header lists.
+    codes = dict.fromkeys(f.code for f in (*failures[:1], *warnings))
     return tuple(HINTS[code] for code in codes if code in HINTS)
 
 
@@ -629,8 +628,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
                 _paint(f"     ({len(got.headers) - len(shown)} other headers)", color, "dim")
             )
         if step.failures and got.body.strip():
-            first = got.body.strip().splitlines()[0][:200]
-            lines.append(f"   body: {safe(first)}")
+            lines.append(f"   body: {safe(' '.join(got.body.split())[:200])}")
         if step.passed:
             lines.append("   " + _paint("passed", color, "green"))
         else:
@@ -640,9 +638,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines.append("")
     if report.allowed:
         readable = ", ".join(sorted(report.readable_headers)) or "(none)"
+        status = f" (status {report.exchanges[-1].received.status})" if report.exchanges else ""
         lines.append(
             _paint("ALLOWED", color, "green", "bold")
-            + f"  the page can read the response; readable headers: {readable}"
+            + f"  the page can read the response{status}; readable headers: {readable}"
         )
     else:
         lines.append(

@@ -602,3 +602,28 @@ def test_same_origin_requests_are_not_logged_as_refusals(
     messages = [r.getMessage() for r in caplog.records if r.name == "crossorigin"]
     assert len(messages) == 1
     assert "http://localhost:3001" in messages[0]
+
+
+def test_blueprint_options_combine_with_the_app_config_at_registration() -> None:
+    bp = Blueprint("api", __name__, url_prefix="/api")
+    CORS(bp, supports_credentials=True)  # origins come from the app's config
+
+    @bp.get("/me")
+    def me() -> str:
+        return "me"
+
+    app = Flask(__name__)
+    app.config["CORS_ORIGINS"] = ["https://app.example.com"]
+    app.register_blueprint(bp)
+    response = app.test_client().get("/api/me", headers={"Origin": "https://app.example.com"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_a_refused_app_configuration_leaves_the_app_untouched() -> None:
+    app = Flask(__name__)
+    wsgi_app = app.wsgi_app
+    with pytest.raises(ValueError):
+        CORS(app, origins="*", supports_credentials=True)
+    assert "cors" not in app.extensions
+    assert app.wsgi_app == wsgi_app

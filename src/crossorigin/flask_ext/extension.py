@@ -289,14 +289,15 @@ class CORS:
             raise SetupError(
                 "E501", f"CORS() needs a Flask app or a Blueprint, got {type(app).__name__}"
             )
-        state = get_state(app)
-        if state.table is not None:
+        existing = app.extensions.get(EXTENSION_KEY)
+        if isinstance(existing, CORSState) and existing.table is not None:
             raise SetupError(
                 "E501",
                 f"CORS is already initialised on app {app.name!r}; configure it once, with "
                 "every option in a single CORS(app, ...) or init_app(app, ...) call",
             )
-        state.set_table(build_resource_table([options_from_config(app.config), *layers]))
+        table = build_resource_table([options_from_config(app.config), *layers])
+        get_state(app).set_table(table)
 
     def _init_blueprint(self, blueprint: Blueprint, layers: list[Mapping[str, Any]]) -> None:
         if blueprint in _initialised_blueprints:
@@ -311,8 +312,8 @@ class CORS:
                 f"blueprint {blueprint.name!r} is already registered on an app; call "
                 "CORS(blueprint, ...) before app.register_blueprint(blueprint)",
             )
-        # Validate what can be validated before an app is known.
-        build_resource_table([*layers])
+        # Names and types are checked now; the policy is built when the blueprint is
+        # registered, because the app's CORS_* config keys take part in it.
         _initialised_blueprints.add(blueprint)
 
         def register(setup: BlueprintSetupState) -> None:

@@ -1,0 +1,891 @@
+"""``flask cors routes|check|explain``: the app's CORS policies, listed, checked and explained.
+
+Flask loads this group as a CLI plugin (the ``flask.commands`` entry point ``cors``), so
+``flask --app X cors ...`` works in any project that installs crossorigin. The app is
+loaded by each command, not by the group, so ``flask cors check`` can report a
+configuration error raised while the app is created instead of dying with a traceback.
+
+The policy lookup here mirrors ``CORSState.resolve`` (decorator, then blueprint, then the
+app's resources) and also says where the policy comes from; ``explain`` and
+:mod:`crossorigin.testing` run requests in-process through the test client and judge them
+with :mod:`crossorigin.core.fetchcheck`, via :func:`crossorigin.doctor.run`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from operator import itemgetter
+from typing import Any, Literal, Protocol, cast
+from urllib.parse import unquote, urlsplit
+
+import click
+from flask import Flask, current_app
+from flask.cli import ScriptInfo
+from flask.testing import EnvironBuilder, FlaskClient
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect, Rule
+
+from ..core.decide import Decision, Reason, decide_actual, decide_preflight
+from ..core.errors import ConfigError
+from ..core.explain import describe_origins, explain
+from ..core.fetchcheck import FetchRequest
+from ..core.origins import (
+    AnyOrigin,
+    ExactOrigin,
+    HostPattern,
+    OriginSpec,
+    RegexOrigin,
+    parse_origin_entry,
+    split_origin,
+)
+from ..core.paths import ResourceTable
+from ..core.policy import Policy, build_policy
+from ..doctor import (
+    DoctorError,
+    Received,
+    Report,
+    Transport,
+    build_request,
+    hints_for,
+    render_text,
+    run,
+    to_json,
+    url_origin,
+    use_color,
+)
+from .extension import EXTENSION_KEY, POLICY_ATTR, CORSState
+
+__all__ = [
+    "Finding",
+    "PolicySource",
+    "annotate",
+    "check_app",
+    "check_policy",
+    "cors",
+    "explain_request",
+    "flask_transport",
+    "governing_policy",
+    "match_endpoint",
+    "policy_sources",
+    "route_rows",
+]
+
+#: Chromium's cap on Access-Control-Max-Age; larger values buy nothing in Chrome.
+MAX_AGE_CAP = 7200
+
+
+# --- where a policy comes from ------------------------------------------------------------
+
+
+class _Scope(Protocol):
+    """A blueprint's CORS scope in ``CORSState.blueprints``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def table(self) -> ResourceTable[Policy]: ...
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy and where it is configured, so a reader knows what to edit."""
+
+    policy: Policy
+    kind: Literal["app", "blueprint", "decorator"]
+    #: The blueprint's or the decorated view's endpoint name; empty for the app.
+    name: str = ""
+    #: The resource pattern (app and blueprint policies).
+    pattern: str | None = None
+
+    @property
+    def short(self) -> str:
+        """For a table row that already names the endpoint."""
+        if self.kind == "decorator":
+            return "decorator"
+        if self.kind == "blueprint":
+            return f"blueprint {self.name} {self.pattern}"
+        return f"app {self.pattern}"
+
+    @property
+    def label(self) -> str:
+        """Standalone: names the view for a decorator."""
+        return f"decorator on {self.name}" if self.kind == "decorator" else self.short
+
+
+def cors_state(app: Flask) -> CORSState | None:
+    state = app.extensions.get(EXTENSION_KEY)
+    return state if isinstance(state, CORSState) else None
+
+
+def _table_hit(table: ResourceTable[Policy], path: str) -> tuple[str, Policy] | None:
+    policy = table.match(path)
+    if policy is None:
+        return None
+    for pattern, value in table.entries:
+        if value is policy:
+            return pattern.source, policy
+    return None  # pragma: no cover - match() only returns table values
+
+
+def _scope_for(state: CORSState, endpoint: str | None, path: str) -> _Scope | None:
+    scopes: Iterable[_Scope] = state.blueprints.values()
+    if endpoint is None:
+        for scope in sorted((s for s in scopes if s.prefix), key=lambda s: -len(s.prefix)):
+            if path == scope.prefix or path.startswith(scope.prefix + "/"):
+                return scope
+        return None
+    names = endpoint.rpartition(".")[0]
+    while names:
+        found = state.blueprints.get(names)
+        if found is not None:
+            return found
+        names = names.rpartition(".")[0]
+    return None
+
+
+def governing_policy(app: Flask, path: str, endpoint: str | None) -> PolicySource | None:
+    """The policy crossorigin applies to ``path`` served by ``endpoint``, and its origin.
+
+    Same order as the middleware: the view's decorator, then its blueprint's resources,
+    then the app's resources; None when nothing covers the path.
+    """
+    if endpoint is not None:
+        policy = getattr(app.view_functions.get(endpoint), POLICY_ATTR, None)
+        if isinstance(policy, Policy):
+            return PolicySource(policy, "decorator", endpoint)
+    state = cors_state(app)
+    if state is None:
+        return None
+    scope = _scope_for(state, endpoint, path) if state.blueprints else None
+    if scope is not None:
+        hit = _table_hit(scope.table, path)
+        if hit is not None:
+            return PolicySource(hit[1], "blueprint", scope.name, hit[0])
+    if state.table is not None:
+        hit = _table_hit(state.table, path)
+        if hit is not None:
+            return PolicySource(hit[1], "app", "", hit[0])
+    return None
+
+
+def match_endpoint(app: Flask, path: str, method: str) -> str | None:
+    """The endpoint serving ``method`` on ``path``, after one trailing-slash redirect
+    (the browser follows it, and the middleware resolves it the same way)."""
+    builder = EnvironBuilder(app, path=path, method=method)
+    try:
+        request = app.request_class(builder.get_environ())
+    finally:
+        builder.close()
+    adapter = app.create_url_adapter(request)
+    if adapter is None:  # pragma: no cover - only without a request
+        return None
+    try:
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except RequestRedirect:
+            rule, _ = adapter.match(path + "/", method=method, return_rule=True)
+    except HTTPException:
+        return None
+    endpoint: str = rule.endpoint
+    return endpoint
+
+
+def policy_sources(app: Flask) -> list[PolicySource]:
+    """Every configured policy: app resources, blueprint resources, decorated views."""
+    found: list[PolicySource] = []
+    state = cors_state(app)
+    if state is not None:
+        if state.table is not None:
+            found += [PolicySource(p, "app", "", pat.source) for pat, p in state.table.entries]
+        for name, scope in state.blueprints.items():
+            found += [
+                PolicySource(p, "blueprint", name, pat.source) for pat, p in scope.table.entries
+            ]
+    for endpoint, view in app.view_functions.items():
+        policy = getattr(view, POLICY_ATTR, None)
+        if isinstance(policy, Policy):
+            found.append(PolicySource(policy, "decorator", endpoint))
+    return found
+
+
+def sample_path(rule: Rule) -> str:
+    """A concrete path the rule serves, to look its policy up (``1`` for each variable)."""
+    if not rule.arguments:
+        return rule.rule
+    try:
+        built = rule.build(dict.fromkeys(rule.arguments, "1"), append_unknown=False)
+    except Exception:  # a custom converter may refuse "1" in any way it likes
+        built = None
+    return built[1] if built else rule.rule
+
+
+# --- flask cors routes --------------------------------------------------------------------
+
+ROUTE_COLUMNS = (
+    "Endpoint",
+    "Methods",
+    "Rule",
+    "Origins",
+    "Allow-Methods",
+    "Allow-Headers",
+    "Credentials",
+    "Max-Age",
+    "Source",
+)
+SORTS = ("endpoint", "methods", "rule", "match", "origins", "source")
+
+
+def _names(values: Iterable[Any]) -> str:
+    shown = [f"re.compile({v.pattern!r})" if isinstance(v, re.Pattern) else str(v) for v in values]
+    return ", ".join(shown) or "(none)"
+
+
+def policy_cells(policy: Policy) -> list[str]:
+    """Origins, methods, headers, credentials and max-age as a person would write them."""
+    return [
+        describe_origins(policy.options.get("origins", ())),
+        "*" if policy.any_method else (policy.allow_methods_value or "(none)"),
+        _names(policy.options.get("allow_headers", ())),
+        "yes" if policy.credentials else "no",
+        "-" if policy.max_age is None else str(policy.max_age),
+    ]
+
+
+def route_rows(app: Flask, *, all_methods: bool = False) -> list[tuple[list[str], bool]]:
+    """One row per URL rule (in matching order) and whether a CORS policy covers it."""
+    ignored = set() if all_methods else {"HEAD", "OPTIONS"}
+    host_matching = app.url_map.host_matching
+    rules = list(app.url_map.iter_rules())
+    has_domain = any(rule.host if host_matching else rule.subdomain for rule in rules)
+    rows: list[tuple[list[str], bool]] = []
+    for rule in rules:
+        source = governing_policy(app, sample_path(rule), rule.endpoint)
+        row = [rule.endpoint, ", ".join(sorted((rule.methods or set()) - ignored))]
+        if has_domain:
+            row.append((rule.host if host_matching else rule.subdomain) or "")
+        row.append(rule.rule)
+        if source is None:
+            row += ["-", "-", "-", "-", "-", "not covered"]
+        else:
+            row += [*policy_cells(source.policy), source.short]
+        rows.append((row, source is not None))
+    return rows
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """``flask routes`` layout: computed widths, a dashed rule under the header."""
+    table = [headers, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    table.insert(1, ["-" * w for w in widths])
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    ]
+
+
+# --- flask cors check ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem ``flask cors check`` reports; errors sort before warnings."""
+
+    level: Literal["error", "warning"]
+    code: str
+    where: str
+    message: str
+
+
+#: Schemes no browser ever sends in an Origin header, with why.
+NEVER_SENT_SCHEMES = {
+    "file": "file: pages send Origin: null",
+    "data": "data: documents send Origin: null",
+    "about": "about: documents send Origin: null or their creator's origin",
+    "blob": "blob: URLs send their creator's origin",
+    "javascript": "javascript: URLs run with the page's origin",
+    "ws": "WebSocket handshakes carry the page's http(s) origin",
+    "wss": "WebSocket handshakes carry the page's http(s) origin",
+    "ftp": "browsers no longer load ftp: pages",
+}
+
+_DOMAIN_IN_REGEX = re.compile(r"[a-z0-9-]+(?:\\\.[a-z0-9-]+)+")
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, *.localhost, 127.0.0.0/8 and [::1]: http there is fine with credentials."""
+    host = host.strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _whatwg_ipv4(host: str) -> str | None:
+    """The WHATWG URL parser's IPv4 reading (``127.1``, ``0x7f.0.0.1``), or None."""
+    numbers: list[int] = []
+    parts = host.split(".")
+    if len(parts) > 4:
+        return None
+    for part in parts:
+        base, digits = 10, part
+        if part[:2].lower() == "0x":
+            base, digits = 16, part[2:]
+        elif len(part) > 1 and part.startswith("0"):
+            base, digits = 8, part[1:]
+        try:
+            numbers.append(int(digits, base) if digits else 0)
+        except ValueError:
+            return None
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
+    return str(ipaddress.IPv4Address(value))
+
+
+def _host_never_sent(host: str) -> str | None:
+    """Why no browser sends this host as written (it normalises IP addresses), or None."""
+    if host.startswith("["):
+        try:
+            canonical = f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+        except ValueError:
+            return "it is not an IPv6 address"
+        return None if canonical == host else f"browsers write this address as {canonical}"
+    last = host.rpartition(".")[2]
+    if not (
+        last.isdigit() or (last[:2] == "0x" and all(c in "0123456789abcdef" for c in last[2:]))
+    ):
+        return None  # a domain name
+    canonical4 = _whatwg_ipv4(host)
+    if canonical4 is None:
+        return "it is not a valid IPv4 address, so no page can have it"
+    return None if canonical4 == host else f"browsers write this address as {canonical4}"
+
+
+def _regex_problems(spec: RegexOrigin, credentials: bool) -> list[tuple[str, str, str]]:
+    """Heuristics for origin regexes: never-matching, insecure or look-alike matches."""
+    found: list[tuple[str, str, str]] = []
+    pattern = spec.pattern
+    shown = f"re.compile({pattern.pattern!r})"
+    if not pattern.flags & re.IGNORECASE:
+        literal = re.sub(r"\\.|\[[^\]]*\]|\(\?P?<[^>]*>|\(\?[a-zA-Z]+[):]", "", pattern.pattern)
+        upper = sorted({c for c in literal if c.isascii() and c.isupper()})
+        if upper:
+            found.append(
+                (
+                    "warning",
+                    "origin-may-never-match",
+                    f"origins entry {shown} has upper-case {''.join(upper)}, but browsers send "
+                    "origins in lower case, so that part never matches; write it in lower case",
+                )
+            )
+    if pattern.pattern.rstrip("$").endswith("/"):
+        found.append(
+            (
+                "warning",
+                "origin-may-never-match",
+                f"origins entry {shown} ends with '/', but an Origin never has a path or a "
+                "trailing slash, so it never matches; drop the slash",
+            )
+        )
+    domains = [d.replace("\\.", ".") for d in _DOMAIN_IN_REGEX.findall(pattern.pattern)]
+    lookalikes = [
+        probe
+        for domain in dict.fromkeys(domains)
+        for probe in (
+            f"https://evil{domain}",
+            f"https://evil-{domain}",
+            f"https://{domain}.evil.example",
+        )
+        if pattern.fullmatch(probe)
+    ]
+    if pattern.fullmatch("https://attacker.example"):
+        lookalikes.insert(0, "https://attacker.example")
+    if lookalikes:
+        found.append(
+            (
+                "warning",
+                "broad-origin",
+                f"origins entry {shown} also matches {lookalikes[0]}; anchor each host "
+                r"label, e.g. re.compile(r'https://([a-z0-9-]+\.)*example\.com')",
+            )
+        )
+    if credentials:
+        plain = [
+            f"http://{d}"
+            for d in dict.fromkeys(domains)
+            if not is_loopback(d)
+            and (pattern.fullmatch(f"http://{d}") or pattern.fullmatch(f"http://x.{d}"))
+        ]
+        if plain:
+            found.append(("warning", "insecure-origin", _insecure_message(shown, plain[0])))
+    return found
+
+
+def _insecure_message(entry: str, example: str) -> str:
+    return (
+        f"origins entry {entry} admits plain-http {example} with supports_credentials=True: "
+        "anyone on the network path can serve a page there and read your users' data; "
+        "use https (http is fine for localhost)"
+    )
+
+
+def _origin_problems(spec: OriginSpec, entry: Any, policy: Policy) -> list[tuple[str, str, str]]:
+    shown = repr(entry)
+    credentials = policy.credentials
+    if isinstance(spec, RegexOrigin):
+        return _regex_problems(spec, credentials)
+    if isinstance(spec, AnyOrigin):
+        if policy.allow_private_network:
+            return [
+                (
+                    "warning",
+                    "broad-origin",
+                    "origins='*' with allow_private_network=True lets any website on the "
+                    "internet reach this private-network service; list the origins instead",
+                )
+            ]
+        return []
+    if isinstance(spec, ExactOrigin):
+        scheme, host, _ = split_origin(spec.origin)
+        subdomains = any_port = False
+    elif isinstance(spec, HostPattern):
+        scheme, host = spec.scheme, spec.host
+        subdomains, any_port = spec.subdomains, spec.any_port
+    else:
+        return []  # a callable: nothing to inspect
+    found: list[tuple[str, str, str]] = []
+    if scheme in NEVER_SENT_SCHEMES:
+        found.append(
+            (
+                "error",
+                "origin-never-matches",
+                f"origins entry {shown} can never match: {NEVER_SENT_SCHEMES[scheme]}",
+            )
+        )
+    elif not subdomains and (why := _host_never_sent(host)):
+        found.append(
+            ("error", "origin-never-matches", f"origins entry {shown} can never match: {why}")
+        )
+    if credentials and scheme == "http" and not is_loopback(host):
+        found.append(("warning", "insecure-origin", _insecure_message(shown, f"http://{host}")))
+    if credentials and subdomains and not is_loopback(host):
+        found.append(
+            (
+                "warning",
+                "broad-origin",
+                f"origins entry {shown} with supports_credentials=True trusts every subdomain "
+                f"of {host}, including forgotten, taken-over or XSS-prone ones, to read your "
+                "users' data; list the subdomains you use",
+            )
+        )
+    if credentials and any_port and not is_loopback(host):
+        found.append(
+            (
+                "warning",
+                "broad-origin",
+                f"origins entry {shown} with supports_credentials=True trusts every service on "
+                f"any port of {host}; list the ports you use",
+            )
+        )
+    return found
+
+
+def check_policy(policy: Policy) -> list[tuple[str, str, str]]:
+    """``(level, code, message)`` for every risky or dead part of one valid policy."""
+    found: list[tuple[str, str, str]] = []
+    for entry in policy.options.get("origins", ()):
+        found += _origin_problems(parse_origin_entry(entry), entry, policy)
+    if policy.any_header and "authorization" not in policy.allow_headers:
+        found.append(
+            (
+                "warning",
+                "authorization-via-wildcard",
+                "allow_headers='*' also admits Authorization (crossorigin echoes the requested "
+                "names), although the Fetch standard keeps Authorization out of '*': list "
+                "'Authorization' next to '*' if the API relies on it, or list only the "
+                "headers you accept",
+            )
+        )
+    if policy.max_age is not None and policy.max_age > MAX_AGE_CAP:
+        found.append(
+            (
+                "warning",
+                "max-age-above-cap",
+                f"max_age={policy.max_age} is more than browsers honour (Chromium caps it at "
+                f"{MAX_AGE_CAP}, Firefox at 86400, Safari at 600 seconds); use at most "
+                f"{MAX_AGE_CAP}",
+            )
+        )
+    unreadable = [h for h in policy.expose_headers if h.lower() in ("set-cookie", "set-cookie2")]
+    if unreadable:
+        found.append(
+            (
+                "warning",
+                "expose-never-readable",
+                f"expose_headers lists {', '.join(unreadable)}, which browsers never let a "
+                "page read; remove it",
+            )
+        )
+    return found
+
+
+def _route_findings(app: Flask, sources: list[PolicySource]) -> list[Finding]:
+    """Problems between routes and policies: methods refused, patterns covering nothing."""
+    used = set()
+    found: list[Finding] = []
+    for rule in app.url_map.iter_rules():
+        source = governing_policy(app, sample_path(rule), rule.endpoint)
+        if source is None:
+            continue
+        used.add((source.kind, source.name, source.pattern))
+        refused = sorted(
+            m
+            for m in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+            if not source.policy.allows_method(m)
+        )
+        if refused:
+            found.append(
+                Finding(
+                    "warning",
+                    "route-method-refused",
+                    source.label,
+                    f"route {rule.rule} ({rule.endpoint}) accepts {', '.join(refused)}, but its "
+                    "CORS policy does not allow "
+                    + ("it" if len(refused) == 1 else "them")
+                    + ", so cross-origin pages are refused; add "
+                    + ("it" if len(refused) == 1 else "them")
+                    + " to methods= if pages should call it",
+                )
+            )
+    found += [
+        Finding(
+            "warning",
+            "resource-unused",
+            source.label,
+            f"resource pattern {source.pattern!r} covers no route"
+            + (f" of blueprint {source.name}" if source.kind == "blueprint" else "")
+            + " (other policies govern them, or the pattern has a typo)",
+        )
+        for source in sources
+        if source.kind != "decorator" and (source.kind, source.name, source.pattern) not in used
+    ]
+    return found
+
+
+def check_app(app: Flask) -> tuple[list[Finding], int]:
+    """Every finding over all the app's policies (sorted), and the number of policies."""
+    sources = policy_sources(app)
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for source in sources:
+        for level, code, message in check_policy(source.policy):
+            grouped.setdefault((level, code, message), []).append(source.label)
+    findings = [
+        Finding(cast(Literal["error", "warning"], level), code, ", ".join(where), message)
+        for (level, code, message), where in grouped.items()
+    ]
+    findings += _route_findings(app, sources)
+    return sorted(findings), len(sources)
+
+
+def format_findings(findings: list[Finding]) -> list[str]:
+    """Two lines per finding: level, code and message; then where it applies."""
+    width = max((len(f.code) for f in findings), default=0)
+    lines: list[str] = []
+    for f in findings:
+        lines.append(f"{f.level:<7}  {f.code:<{width}}  {f.message}")
+        lines.append(f"{'':<7}  {'':<{width}}  in: {f.where}")
+    return lines
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# --- flask cors explain ---------------------------------------------------------------------
+
+
+def base_url(app: Flask) -> str:
+    """Where the test client sends requests: the app's SERVER_NAME, or localhost."""
+    scheme = app.config.get("PREFERRED_URL_SCHEME") or "http"
+    return f"{scheme}://{app.config.get('SERVER_NAME') or 'localhost'}"
+
+
+def flask_transport(client: FlaskClient) -> Transport:
+    """Send requests in-process through a Flask test client, headers kept raw."""
+
+    def send(method: str, url: str, headers: tuple[tuple[str, str], ...]) -> Received:
+        parts = urlsplit(url)
+        response = client.open(
+            parts.path or "/",
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            query_string=parts.query or None,
+            method=method,
+            headers=list(headers),
+        )
+        try:
+            content_type = response.headers.get("Content-Type", "")
+            body = ""
+            if content_type.startswith("text/"):
+                body = response.get_data()[:2048].decode("utf-8", "replace")
+            return Received(
+                status=response.status_code,
+                reason=response.status.partition(" ")[2],
+                headers=tuple(response.headers.to_wsgi_list()),
+                body=body,
+            )
+        finally:
+            response.close()
+
+    return send
+
+
+@contextmanager
+def _errors_as_responses(app: Flask) -> Iterator[None]:
+    """A view that raises answers 500, as in production, even with debug on."""
+    saved = app.config.get("PROPAGATE_EXCEPTIONS")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        yield
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = saved
+
+
+_uncovered_policy: Policy | None = None
+
+
+def _placeholder_policy() -> Policy:
+    """explain() needs a policy even for 'no policy covers this path'."""
+    global _uncovered_policy
+    if _uncovered_policy is None:
+        _uncovered_policy = build_policy()
+    return _uncovered_policy
+
+
+def describe_source(source: PolicySource | None) -> str:
+    if source is None:
+        return "none: no CORS policy covers this path"
+    origins, methods, headers, credentials, max_age = policy_cells(source.policy)
+    return (
+        f"{source.label} (origins: {origins}; methods: {methods}; headers: {headers}; "
+        f"credentials: {credentials}; max-age: {max_age})"
+    )
+
+
+def annotate(app: Flask, report: Report) -> Report:
+    """Add the governing policy, crossorigin's decision and the fix to a report.
+
+    The decision is the ``X-CORS-Decision`` header when the app sent one (debug mode),
+    otherwise it is computed with :func:`crossorigin.core.decide` from the same policy
+    the middleware uses, so the reason is there whatever the debug setting.
+    """
+    if not report.exchanges:
+        return report
+    step = report.exchanges[-1]
+    sent = {name.lower(): value for name, value in step.sent}
+    path = unquote(urlsplit(step.url).path) or "/"
+    origin = sent.get("origin")
+    preflight = step.stage == "preflight"
+    method = sent.get("access-control-request-method", "") if preflight else step.method
+    source = governing_policy(app, path, match_endpoint(app, path, method.upper()))
+    decision: Decision
+    if source is None:
+        decision = Decision(preflight, Reason.PATH_NOT_COVERED)
+    elif preflight:
+        decision = decide_preflight(
+            source.policy, origin or "", method, sent.get("access-control-request-headers")
+        )
+    else:
+        decision = decide_actual(source.policy, method, origin)
+    computed = f"{'preflight' if preflight else 'actual'}; {decision.reason.value}"
+    reason = step.decision or computed
+    fixes: list[str] = []
+    if not report.allowed:
+        policy = source.policy if source is not None else _placeholder_policy()
+        if not decision.allowed:
+            fixes.append(explain(decision, policy, path=path, origin=origin, method=method))
+        elif report.request.credentials == "include" and not policy.credentials:
+            fixes.append(
+                f"the page sends credentials, but the policy for {path!r} has "
+                "supports_credentials=False - set supports_credentials=True, with an explicit "
+                "list of origins"
+            )
+    return replace(
+        report,
+        policy=describe_source(source),
+        reason=reason,
+        reason_source="X-CORS-Decision" if step.decision else "computed",
+        fixes=tuple(fixes) or report.fixes,
+        # Deployment hints (proxies, auth layers) only when the app's own fix is unknown.
+        hints=() if fixes else hints_for(report.failures, report.warnings, reason),
+    )
+
+
+def explain_request(
+    app: Flask,
+    request: FetchRequest,
+    *,
+    client: FlaskClient | None = None,
+    strict: bool = False,
+) -> Report:
+    """Run ``request`` through the app in-process as a browser would, and explain it."""
+    home = url_origin(base_url(app))
+    report = run(
+        request,
+        flask_transport(client or app.test_client()),
+        strict=strict,
+        follow=lambda url: url_origin(url) == home,
+    )
+    return annotate(app, report)
+
+
+# --- the commands -----------------------------------------------------------------------------
+
+
+def _load_app(ctx: click.Context) -> Flask:
+    """The app of an enclosing app context, or the one Flask's ScriptInfo loads."""
+    if current_app:
+        app: Flask = cast(Any, current_app)._get_current_object()
+        return app
+    return ctx.ensure_object(ScriptInfo).load_app()
+
+
+def _load_or_exit(ctx: click.Context) -> Flask:
+    try:
+        return _load_app(ctx)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(1)
+
+
+@click.group("cors")
+def cors() -> None:
+    """Inspect the app's CORS policies (crossorigin)."""
+
+
+@cors.command("routes")
+@click.option(
+    "--sort",
+    "-s",
+    type=click.Choice(SORTS),
+    default="endpoint",
+    help="Method to sort routes by. 'match' is the order Flask matches them.",
+)
+@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods.")
+@click.pass_context
+def routes_command(ctx: click.Context, sort: str, all_methods: bool) -> None:
+    """Show every route with its CORS policy and where that policy comes from."""
+    app = _load_or_exit(ctx)
+    rows = route_rows(app, all_methods=all_methods)
+    if not rows:
+        click.echo("No routes were registered.")
+        return
+    if not any(covered for _, covered in rows):
+        click.echo("No route is covered by a CORS policy: add CORS(app) or @cross_origin.")
+        return
+    headers = list(ROUTE_COLUMNS)
+    if len(rows[0][0]) > len(headers):
+        headers.insert(2, "Host" if app.url_map.host_matching else "Subdomain")
+    cells = [row for row, _ in rows]
+    if sort != "match":
+        cells.sort(key=itemgetter(headers.index(sort.capitalize())))
+    for line in format_table(headers, cells):
+        click.echo(line)
+
+
+@cors.command("check")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.pass_context
+def check_command(ctx: click.Context, strict: bool) -> None:
+    """Check the CORS configuration: errors exit with status 1, for CI."""
+    try:
+        app = _load_app(ctx)
+    except ConfigError as exc:
+        message = str(exc).removeprefix(f"crossorigin.{exc.id}: ")
+        finding = Finding("error", f"crossorigin.{exc.id}", "loading the app", message)
+        for line in format_findings([finding]):
+            click.echo(line)
+        click.echo("1 error: the app cannot start with this CORS configuration")
+        ctx.exit(1)
+    findings, policies = check_app(app)
+    if not policies:
+        click.echo("No CORS policy is configured: add CORS(app) or @cross_origin.")
+        return
+    for line in format_findings(findings):
+        click.echo(line)
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    checked = _count(policies, "CORS policy", "CORS policies")
+    if not findings:
+        click.echo(f"No problems found in {checked}.")
+        return
+    click.echo(
+        f"{_count(errors, 'error', 'errors')}, {_count(warnings, 'warning', 'warnings')} "
+        f"in {checked}"
+    )
+    if errors or (strict and warnings):
+        ctx.exit(1)
+
+
+@cors.command("explain")
+@click.option("--origin", required=True, help="The page's origin, e.g. http://localhost:3000.")
+@click.option("--method", default="GET", show_default=True, help="The fetch() method.")
+@click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    metavar="'NAME[: VALUE]'",
+    help="A request header the page sets; repeatable. A bare Content-Type means JSON.",
+)
+@click.option("--credentials", is_flag=True, help="The page uses credentials: 'include'.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--strict", is_flag=True, help="'*' never covers Authorization (the Fetch rule).")
+@click.argument("path")
+@click.pass_context
+def explain_command(
+    ctx: click.Context,
+    origin: str,
+    method: str,
+    headers: tuple[str, ...],
+    credentials: bool,
+    as_json: bool,
+    strict: bool,
+    path: str,
+) -> None:
+    """Run a browser's requests for PATH in-process and explain the verdict.
+
+    Sends the preflight (when a browser would) and then the request itself through the
+    test client: the view runs, so use a development database. Exit status: 0 allowed,
+    1 blocked.
+    """
+    if not path.startswith("/"):
+        raise click.BadParameter("must start with '/', e.g. /api/data", param_hint="PATH")
+    app = _load_or_exit(ctx)
+    try:
+        request = build_request(
+            base_url(app) + path,
+            origin=origin,
+            method=method,
+            headers=headers,
+            credentials=credentials,
+        )
+    except DoctorError as exc:
+        raise click.UsageError(str(exc)) from None
+    with _errors_as_responses(app):
+        report = explain_request(app, request, strict=strict)
+    if as_json:
+        click.echo(json.dumps(to_json(report), indent=2))
+    else:
+        color = use_color(sys.stdout)
+        click.echo(render_text(report, color=color), nl=False, color=color)
+    ctx.exit(report.exit_code)

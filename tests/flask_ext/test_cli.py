@@ -1,0 +1,650 @@
+"""``flask cors routes|check|explain``, through Flask's CLI and its plugin entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Blueprint, Flask, request
+from flask.cli import FlaskGroup
+
+from crossorigin import CORS, ConfigError, cross_origin
+from crossorigin.core.policy import build_policy
+from crossorigin.flask_ext.cli import (
+    ROUTE_COLUMNS,
+    check_policy,
+    cors,
+    governing_policy,
+    match_endpoint,
+    sample_path,
+)
+from crossorigin.flask_ext.extension import CORSState
+
+SPA = "http://localhost:3000"
+PROD = "https://app.example.com"
+
+
+def invoke(app: Flask | Callable[[], Flask], *args: str) -> Result:
+    """``flask cors ...`` as Flask's own CLI runs it: the group comes from the entry point."""
+    create = app if not isinstance(app, Flask) else (lambda: app)
+    return CliRunner().invoke(FlaskGroup(create_app=create), list(args))
+
+
+def api_app() -> Flask:
+    """Every kind of policy: resources, a blueprint, decorators, and an uncovered route."""
+    app = Flask(__name__, static_folder=None)
+    CORS(
+        app,
+        resources={
+            "/api/public": {"origins": "*"},
+            "/api/*": {
+                "origins": [SPA, PROD],
+                "methods": ["GET", "PUT"],
+                "allow_headers": ["Content-Type", "Authorization"],
+                "supports_credentials": True,
+                "max_age": 600,
+            },
+        },
+    )
+    calls: list[str] = []
+    app.extensions["calls"] = calls
+
+    @app.route("/api/items/<int:item>", methods=["GET", "PUT", "DELETE"])
+    def item(item: int) -> dict[str, int]:
+        calls.append(f"{request.method} {item}")
+        return {"item": item}
+
+    @app.route("/api/public")
+    def public() -> str:
+        return "hi"
+
+    @app.route("/api/list/")
+    def listing() -> list[int]:
+        return [1]
+
+    @app.route("/api/boom")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    @app.route("/profile")
+    @cross_origin(origins=[PROD], supports_credentials=True)
+    def profile() -> str:
+        return "me"
+
+    @app.route("/health")
+    def health() -> str:
+        return "ok"
+
+    api = Blueprint("v2", __name__, url_prefix="/v2")
+    CORS(api, origins=[SPA], allow_headers=["X-Request-ID"])
+    api.add_url_rule("/users", "users", lambda: "[]")
+    app.register_blueprint(api)
+    return app
+
+
+# --- the plugin -----------------------------------------------------------------------------
+
+
+def test_the_cors_group_is_a_flask_plugin_command() -> None:
+    result = invoke(api_app, "--help")
+    assert result.exit_code == 0
+    assert re.search(r"^\s+cors\s+Inspect the app's CORS policies", result.output, re.M)
+
+
+def test_the_real_flask_command_finds_it(tmp_path: Path) -> None:
+    (tmp_path / "good.py").write_text(
+        textwrap.dedent(
+            """
+            from flask import Flask
+            from crossorigin import CORS
+            app = Flask(__name__, static_folder=None)
+            CORS(app, origins=["https://app.example.com"], allow_headers=["Content-Type"])
+            app.add_url_rule("/x", "x", lambda: "x")
+            """
+        )
+    )
+    flask = Path(sys.executable).with_name("flask")
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("FLASK_APP", None)
+    done = subprocess.run(
+        [str(flask), "--app", "good", "cors", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (0, "No problems found in 1 CORS policy.\n")
+
+
+# --- flask cors routes ----------------------------------------------------------------------
+
+
+def table(result: Result) -> list[list[str]]:
+    lines = result.output.splitlines()
+    starts = [m.start() for m in re.finditer(r"-+", lines[1])]
+    bounds = [*starts[1:], None]
+    return [[line[a:b].strip() for a, b in zip(starts, bounds, strict=True)] for line in lines]
+
+
+def test_routes_lists_every_rule_with_its_policy_and_source() -> None:
+    result = invoke(api_app, "cors", "routes")
+    assert result.exit_code == 0
+    rows = table(result)
+    assert rows[0] == list(ROUTE_COLUMNS)
+    assert all(set(cell) == {"-"} for cell in rows[1])
+    # widths are computed: each dashed rule is as wide as its widest cell
+    lines = result.output.splitlines()
+    dashes = lines[1].split("  ")
+    for column, dash in enumerate(d for d in dashes if d):
+        assert len(dash) == max(len(row[column]) for row in rows if row[column] != dash)
+    by_endpoint = {row[0]: row for row in rows[2:]}
+    assert by_endpoint["item"] == [
+        "item", "DELETE, GET, PUT", "/api/items/<int:item>", f"{SPA}, {PROD}", "GET, PUT",
+        "Content-Type, Authorization", "yes", "600", "app /api/*",
+    ]  # fmt: skip
+    assert by_endpoint["public"][3:] == [
+        "*", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", "*", "no", "-", "app /api/public",
+    ]  # fmt: skip
+    assert by_endpoint["profile"][3] == PROD and by_endpoint["profile"][-1] == "decorator"
+    assert by_endpoint["v2.users"][-1] == "blueprint v2 /*"
+    assert by_endpoint["v2.users"][5] == "X-Request-ID"
+    assert by_endpoint["health"][3:] == ["-", "-", "-", "-", "-", "not covered"]
+    assert [row[0] for row in rows[2:]] == sorted(by_endpoint)  # default sort: endpoint
+
+
+def test_routes_sources_agree_with_the_middleware() -> None:
+    app = api_app()
+    state = app.extensions["cors"]
+    assert isinstance(state, CORSState)
+    for rule in app.url_map.iter_rules():
+        path = sample_path(rule)
+        source = governing_policy(app, path, rule.endpoint)
+        resolved = state.resolve(rule.endpoint, path)
+        assert (source.policy if source else None) is resolved, rule.rule
+
+
+@pytest.mark.parametrize(("sort", "column"), [("rule", 2), ("source", 8), ("origins", 3)])
+def test_routes_sort(sort: str, column: int) -> None:
+    rows = table(invoke(api_app, "cors", "routes", "--sort", sort))[2:]
+    assert [row[column] for row in rows] == sorted(row[column] for row in rows)
+
+
+def test_routes_sort_match_keeps_flasks_order() -> None:
+    app = api_app()
+    rows = table(invoke(app, "cors", "routes", "--sort", "match"))[2:]
+    assert [row[0] for row in rows] == [rule.endpoint for rule in app.url_map.iter_rules()]
+
+
+def test_routes_sort_is_a_choice() -> None:
+    result = invoke(api_app, "cors", "routes", "--sort", "size")
+    assert result.exit_code == 2
+    assert "Invalid value for '--sort' / '-s'" in result.output
+
+
+def test_routes_all_methods_shows_head_and_options() -> None:
+    rows = table(invoke(api_app, "cors", "routes", "--all-methods"))
+    assert {row[0]: row[1] for row in rows[2:]}["public"] == "GET, HEAD, OPTIONS"
+
+
+def test_routes_says_so_in_one_sentence_when_nothing_is_covered() -> None:
+    app = Flask(__name__)
+    app.add_url_rule("/x", "x", lambda: "x")
+    result = invoke(app, "cors", "routes")
+    assert (result.exit_code, result.output) == (
+        0,
+        "No route is covered by a CORS policy: add CORS(app) or @cross_origin.\n",
+    )
+    empty = invoke(Flask(__name__, static_folder=None), "cors", "routes")
+    assert empty.output == "No routes were registered.\n"
+
+
+def test_routes_reports_a_configuration_error_without_a_traceback() -> None:
+    def broken() -> Flask:
+        app = Flask(__name__)
+        CORS(app, origins="*", supports_credentials=True)
+        return app
+
+    result = invoke(broken, "cors", "routes")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: crossorigin.E301: supports_credentials=True")
+    assert "Traceback" not in result.output
+
+
+# --- flask cors check -----------------------------------------------------------------------
+
+
+def app_with(**options: Any) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    CORS(app, **options)
+    app.add_url_rule("/x", "x", lambda: "x")
+    return app
+
+
+def test_check_passes_a_clean_configuration() -> None:
+    result = invoke(app_with(origins=[PROD], allow_headers=["Content-Type"]), "cors", "check")
+    assert (result.exit_code, result.output) == (0, "No problems found in 1 CORS policy.\n")
+
+
+def test_check_reports_a_config_error_raised_while_loading_with_its_id() -> None:
+    def broken() -> Flask:
+        app = Flask(__name__)
+        CORS(app, origins="*", supports_credentials=True)
+        return app
+
+    result = invoke(broken, "cors", "check")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        "error    crossorigin.E301  supports_credentials=True cannot be combined with origins"
+    )
+    assert lines[1].strip() == "in: loading the app"
+    assert lines[2] == "1 error: the app cannot start with this CORS configuration"
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a ConfigError
+
+
+def test_check_reports_a_decorator_error_raised_at_import(tmp_path: Path) -> None:
+    (tmp_path / "brokenapp.py").write_text(
+        textwrap.dedent(
+            """
+            from flask import Flask
+            from crossorigin import cross_origin
+            app = Flask(__name__)
+
+            @app.route("/x")
+            @cross_origin(origins=["https://app.example.com/path"])
+            def x():
+                return "x"
+            """
+        )
+    )
+    flask = Path(sys.executable).with_name("flask")
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_APP"}
+    done = subprocess.run(
+        [str(flask), "--app", "brokenapp", "cors", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith("error    crossorigin.E102  origins entry")
+    assert "Traceback" not in done.stderr
+
+
+FINDINGS = {
+    "http origin with credentials": (
+        {"origins": ["http://app.example.com"], "supports_credentials": True},
+        ("warning", "insecure-origin", "admits plain-http http://app.example.com"),
+    ),
+    "http subdomains with credentials": (
+        {"origins": ["http://*.example.com"], "supports_credentials": True},
+        ("warning", "insecure-origin", "plain-http http://example.com"),
+    ),
+    "subdomain wildcard with credentials": (
+        {"origins": ["https://*.example.com"], "supports_credentials": True},
+        ("warning", "broad-origin", "trusts every subdomain of example.com"),
+    ),
+    "any port on a remote host with credentials": (
+        {"origins": ["https://example.com:*"], "supports_credentials": True},
+        ("warning", "broad-origin", "any port of example.com"),
+    ),
+    "look-alike regex": (
+        {"origins": [re.compile(r"https://.*example\.com")]},
+        ("warning", "broad-origin", "also matches https://evilexample.com"),
+    ),
+    "regex matching everything": (
+        {"origins": [re.compile(r"https://.+")]},
+        ("warning", "broad-origin", "also matches https://attacker.example"),
+    ),
+    "any origin with private network": (
+        {"origins": "*", "allow_private_network": True, "allow_headers": ["X-A"]},
+        ("warning", "broad-origin", "any website on the internet"),
+    ),
+    "websocket origin": (
+        {"origins": ["ws://localhost:3000"]},
+        ("error", "origin-never-matches", "WebSocket handshakes carry the page's http(s)"),
+    ),
+    "file origin": (
+        {"origins": ["file://localhost"]},
+        ("error", "origin-never-matches", "file: pages send Origin: null"),
+    ),
+    "shorthand IPv4": (
+        {"origins": ["http://127.1:3000"]},
+        ("error", "origin-never-matches", "browsers write this address as 127.0.0.1"),
+    ),
+    "uncompressed IPv6": (
+        {"origins": ["http://[0:0:0:0:0:0:0:1]:3000"]},
+        ("error", "origin-never-matches", "browsers write this address as [::1]"),
+    ),
+    "upper-case regex": (
+        {"origins": [re.compile(r"https://App\.example\.com")]},
+        ("warning", "origin-may-never-match", "has upper-case A"),
+    ),
+    "regex with a slash": (
+        {"origins": [re.compile(r"https://app\.example\.com/")]},
+        ("warning", "origin-may-never-match", "ends with '/'"),
+    ),
+    "authorization through *": (
+        {"origins": [PROD], "allow_headers": "*"},
+        ("warning", "authorization-via-wildcard", "allow_headers='*' also admits Authorization"),
+    ),
+    "max_age above 7200": (
+        {"origins": [PROD], "allow_headers": ["X-A"], "max_age": 86400},
+        ("warning", "max-age-above-cap", "max_age=86400 is more than browsers honour"),
+    ),
+    "Set-Cookie exposed": (
+        {"origins": [PROD], "allow_headers": ["X-A"], "expose_headers": ["Set-Cookie"]},
+        ("warning", "expose-never-readable", "expose_headers lists Set-Cookie"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("options", "expected"), FINDINGS.values(), ids=FINDINGS.keys())
+def test_check_policy_finds(options: dict[str, Any], expected: tuple[str, str, str]) -> None:
+    level, code, text = expected
+    found = check_policy(build_policy({"allow_headers": ["*", "Authorization"], **options}))
+    assert found[0][:2] == (level, code)
+    assert text in found[0][2]
+    # one finding per problem; only http subdomains with credentials are two problems
+    assert len(found) == (2 if options["origins"] == ["http://*.example.com"] else 1), found
+
+
+@pytest.mark.parametrize(
+    "origins",
+    [
+        ["http://localhost:3000", "http://127.0.0.1:5173", "http://[::1]:8000"],
+        ["http://localhost:*", "http://*.localhost"],
+        ["https://app.example.com", "chrome-extension://abcdefgh"],
+        [re.compile(r"https://([a-z0-9-]+\.)*example\.com")],
+    ],
+)
+def test_check_policy_accepts_safe_origins(origins: list[Any]) -> None:
+    policy = build_policy(
+        {"origins": origins, "supports_credentials": True, "allow_headers": ["Content-Type"]}
+    )
+    assert check_policy(policy) == []
+
+
+def test_check_prints_errors_first_and_exits_1_for_ci() -> None:
+    app = app_with(
+        resources={
+            "/x": {"origins": ["ws://localhost:3000", "http://app.example.com"],
+                   "supports_credentials": True, "allow_headers": ["X-A"]},
+        },
+    )  # fmt: skip
+    result = invoke(app, "cors", "check")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("error    origin-never-matches  origins entry 'ws://localhost:3000'")
+    assert lines[1].strip() == "in: app /x"
+    assert lines[2].startswith("warning  insecure-origin       origins entry 'http://app.example")
+    assert lines[-1] == "1 error, 1 warning in 1 CORS policy"
+
+
+def test_check_groups_a_warning_over_many_policies_and_exits_0() -> None:
+    result = invoke(api_app, "cors", "check")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("warning  authorization-via-wildcard  allow_headers='*'")
+    assert lines[1].strip() == "in: app /api/public, decorator on profile"
+    # the item route accepts DELETE, which its policy (methods GET, PUT) refuses
+    assert lines[2] == (
+        "warning  route-method-refused        route /api/items/<int:item> (item) accepts "
+        "DELETE, but its CORS policy does not allow it, so cross-origin pages are refused; "
+        "add it to methods= if pages should call it"
+    )
+    assert lines[3].strip() == "in: app /api/*"
+    assert lines[-1] == "0 errors, 2 warnings in 4 CORS policies"
+
+
+def test_check_strict_fails_on_warnings() -> None:
+    app = app_with(origins=[PROD])
+    assert invoke(app, "cors", "check").exit_code == 0
+    assert invoke(app, "cors", "check", "--strict").exit_code == 1
+
+
+def test_check_flags_a_resource_pattern_that_covers_no_route() -> None:
+    app = app_with(resources={"/x": {}, "/apii/*": {}}, allow_headers=["X-A"])
+    result = invoke(app, "cors", "check")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "warning  resource-unused  resource pattern '/apii/*' covers no route (other policies "
+        "govern them, or the pattern has a typo)",
+        "                          in: app /apii/*",
+    ]
+
+
+def test_check_without_any_policy_says_so() -> None:
+    result = invoke(Flask(__name__), "cors", "check")
+    assert (result.exit_code, result.output) == (
+        0,
+        "No CORS policy is configured: add CORS(app) or @cross_origin.\n",
+    )
+
+
+# --- flask cors explain ---------------------------------------------------------------------
+
+
+def explain(app: Flask | Callable[[], Flask], *args: str) -> Result:
+    return invoke(app, "cors", "explain", *args)
+
+
+def test_explain_an_allowed_preflighted_put() -> None:
+    app = api_app()
+    result = explain(
+        app, "--origin", SPA, "--method", "PUT", "-H", "Content-Type", "--credentials",
+        "/api/items/3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "PUT http://localhost/api/items/3"
+    assert "1. preflight: OPTIONS http://localhost/api/items/3" in lines
+    assert "2. request: PUT http://localhost/api/items/3" in lines
+    assert lines.count("   passed") == 2
+    assert any(line.startswith("ALLOWED  ") for line in lines)
+    assert "  reason:  actual; allowed (computed)" in lines
+    assert any(line.startswith("  policy:  app /api/* (origins: ") for line in lines)
+    assert app.extensions["calls"] == ["PUT 3"]
+
+
+def test_explain_a_refused_method_prints_each_failed_step_the_reason_and_the_fix() -> None:
+    app = api_app()
+    result = explain(app, "--origin", SPA, "--method", "DELETE", "/api/items/3")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "   < 403 Forbidden" in lines
+    assert "   failed: preflight-status, acao-missing, method-not-allowed" in lines
+    assert any(line.startswith("BLOCKED  ") for line in lines)
+    assert any(line.startswith("  error   [preflight] acao-missing: ") for line in lines)
+    assert "  reason:  preflight; method-not-allowed (computed)" in lines
+    assert (
+        "  fix:     method 'DELETE' is not allowed for '/api/items/3'; allowed: GET, PUT - "
+        "add it to methods="
+    ) in lines
+    assert app.extensions["calls"] == []  # the DELETE is never sent
+
+
+def test_explain_reads_x_cors_decision_when_the_app_is_in_debug_mode() -> None:
+    def debug_app() -> Flask:
+        app = app_with(origins=[PROD], debug=True)
+        return app
+
+    result = explain(debug_app, "--origin", SPA, "/x")
+    assert result.exit_code == 1
+    assert "   < X-CORS-Decision: actual; origin-not-allowed" in result.output
+    assert "  reason:  actual; origin-not-allowed (X-CORS-Decision)" in result.output
+    assert f"  fix:     origin '{SPA}' is not allowed for '/x'; allowed: {PROD}" in result.output
+
+
+def test_explain_json() -> None:
+    result = explain(api_app, "--origin", PROD, "--credentials", "--json", "/profile")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["verdict"] == "allowed" and data["exit_code"] == 0
+    assert data["policy"].startswith("decorator on profile (origins: https://app.example.com")
+    assert data["reason"] == "actual; allowed" and data["reason_source"] == "computed"
+    assert ["Access-Control-Allow-Credentials", "true"] in data["exchanges"][0]["headers"]
+
+
+def test_explain_names_supports_credentials_when_the_policy_lacks_it() -> None:
+    result = explain(api_app, "--origin", SPA, "--credentials", "--json", "/v2/users")
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [f["code"] for f in data["failures"]] == ["acac-missing"]
+    assert data["policy"].startswith("blueprint v2 /*")
+    assert data["fixes"] == [
+        "the page sends credentials, but the policy for '/v2/users' has "
+        "supports_credentials=False - set supports_credentials=True, with an explicit list "
+        "of origins"
+    ]
+
+
+def test_explain_an_uncovered_path() -> None:
+    result = explain(api_app, "--origin", SPA, "--json", "/health")
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert data["reason"] == "actual; path-not-covered"
+    assert data["fixes"] == [
+        "'/health' is not covered by any CORS resource pattern - add it to resources="
+    ]
+
+
+def test_explain_follows_a_trailing_slash_redirect() -> None:
+    result = explain(api_app, "--origin", SPA, "--json", "/api/list")
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert [s["status"] for s in data["exchanges"]] == [308, 200]
+
+
+def test_explain_a_view_that_raises_sees_a_500_with_cors_headers() -> None:
+    def debug_app() -> Flask:
+        app = api_app()
+        app.debug = True  # would propagate the exception in the test client
+        return app
+
+    result = explain(debug_app, "--origin", SPA, "--json", "/api/boom")
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert data["exchanges"][-1]["status"] == 500
+
+
+def test_explain_usage_errors_exit_2() -> None:
+    assert explain(api_app, "--origin", SPA, "api/x").exit_code == 2
+    bad_origin = explain(api_app, "--origin", "localhost:3000", "/x")
+    assert bad_origin.exit_code == 2 and "write scheme://host[:port]" in bad_origin.output
+    assert explain(api_app, "/x").exit_code == 2  # --origin is required
+
+
+def test_explain_reports_a_configuration_error_cleanly() -> None:
+    def broken() -> Flask:
+        raise ConfigError("E103", "origins entry 'null': refused", option="origins")
+
+    result = explain(broken, "--origin", SPA, "/x")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: crossorigin.E103: origins entry 'null': refused\n"
+
+
+def test_the_group_works_inside_an_app_context() -> None:
+    app = api_app()
+    with app.app_context():
+        result = CliRunner().invoke(cors, ["routes", "--sort", "rule"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("Endpoint")
+
+
+def test_match_endpoint() -> None:
+    app = api_app()
+    assert match_endpoint(app, "/api/items/1", "PUT") == "item"
+    assert match_endpoint(app, "/api/list", "GET") == "listing"  # after the 308
+    assert match_endpoint(app, "/api/items/1", "PATCH") is None  # 405
+    assert match_endpoint(app, "/nowhere", "GET") is None
+    decorated = governing_policy(app, "/profile", "profile")
+    assert decorated is not None and decorated.label == "decorator on profile"
+    prefixed = governing_policy(app, "/v2/missing", None)  # a 404 under the blueprint
+    assert prefixed is not None and prefixed.label == "blueprint v2 /*"
+
+
+def test_nested_blueprints_resolve_to_the_innermost_scope_with_cors() -> None:
+    app = Flask(__name__, static_folder=None)
+    parent = Blueprint("parent", __name__, url_prefix="/p")
+    child = Blueprint("child", __name__, url_prefix="/c")
+    CORS(parent, origins=[SPA], allow_headers=["X-A"])
+    child.add_url_rule("/v", "v", lambda: "v")
+    parent.register_blueprint(child)
+    app.register_blueprint(parent)
+    source = governing_policy(app, "/p/c/v", "parent.child.v")
+    assert source is not None and source.label == "blueprint parent /*"
+    assert governing_policy(app, "/elsewhere", None) is None
+
+
+def test_routes_handles_custom_converters_and_subdomains() -> None:
+    from werkzeug.routing import BaseConverter
+
+    class Picky(BaseConverter):
+        def to_url(self, value: Any) -> str:
+            raise ValueError("never '1'")
+
+    app = Flask(__name__, static_folder=None)
+    app.config["SERVER_NAME"] = "example.test"
+    app.url_map.converters["picky"] = Picky
+    CORS(app, resources={"/things/*": {"origins": [SPA], "allow_headers": ["X-A"]}})
+    app.add_url_rule("/things/<picky:name>", "thing", lambda name: name)
+    app.add_url_rule("/", "home", lambda: "", subdomain="api")
+    rows = table(invoke(app, "cors", "routes"))
+    assert rows[0][:4] == ["Endpoint", "Methods", "Subdomain", "Rule"]
+    by_endpoint = {row[0]: row for row in rows[2:]}
+    assert by_endpoint["home"][2] == "api"
+    # the rule's text is matched when no concrete path can be built
+    assert by_endpoint["thing"][-1] == "app /things/*"
+
+
+def test_check_policy_inspects_regexes_for_plain_http_and_skips_callables() -> None:
+    insecure = build_policy(
+        {
+            "origins": [re.compile(r"https?://app\.example\.com")],
+            "supports_credentials": True,
+            "allow_headers": ["X-A"],
+        }
+    )
+    assert [code for _, code, _ in check_policy(insecure)] == ["insecure-origin"]
+    predicate = build_policy({"origins": [lambda origin: True], "allow_headers": ["X-A"]})
+    assert check_policy(predicate) == []
+
+
+@pytest.mark.parametrize(
+    ("origin", "problem"),
+    [
+        ("http://0x7f.0.0.1", "browsers write this address as 127.0.0.1"),
+        ("http://0177.0.0.1", "browsers write this address as 127.0.0.1"),
+        ("http://2130706433", "browsers write this address as 127.0.0.1"),
+        ("http://1.2.3.4.5", "it is not a valid IPv4 address"),
+        ("http://256.1.1.1", "it is not a valid IPv4 address"),
+        ("http://app.123", "it is not a valid IPv4 address"),
+        ("http://08.1.1.1", "it is not a valid IPv4 address"),
+    ],
+)
+def test_check_knows_how_browsers_write_ipv4_addresses(origin: str, problem: str) -> None:
+    found = check_policy(build_policy({"origins": [origin], "allow_headers": ["X-A"]}))
+    assert [(level, code) for level, code, _ in found] == [("error", "origin-never-matches")]
+    assert found[0][2].endswith(problem) or problem in found[0][2]
+
+
+def test_explain_a_request_fetch_refuses_sends_nothing() -> None:
+    app = api_app()
+    result = explain(app, "--origin", SPA, "--method", "TRACE", "--json", "/api/items/1")
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [f["code"] for f in data["failures"]] == ["method-forbidden"]
+    assert data["exchanges"] == [] and data["reason"] is None
+    assert app.extensions["calls"] == []
