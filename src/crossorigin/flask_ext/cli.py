@@ -778,7 +778,7 @@ def cors() -> None:
     "-s",
     type=click.Choice(SORTS),
     default="endpoint",
-    help="Method to sort routes by. 'match' is the order Flask matches them.",
+    help="Column to sort routes by; 'match' is the order Flask matches them.",
 )
 @click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods.")
 @click.pass_context

@@ -1,0 +1,274 @@
+"""crossorigin.testing: browser-judged CORS assertions for users' own test suites."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from flask import Blueprint, Flask, Response, redirect
+
+from crossorigin import CORS, cross_origin
+from crossorigin.testing import (
+    assert_cors_allowed,
+    assert_cors_blocked,
+    cors_report,
+    describe_report,
+    preflight,
+)
+
+SPA = "https://app.example.com"
+EVIL = "https://evil.example"
+
+
+def make_app(**options: object) -> tuple[Flask, list[str]]:
+    """An API on /api/* and a log of the views that ran."""
+    app = Flask(__name__)
+    ran: list[str] = []
+    CORS(app, resources={"/api/*": {"origins": [SPA], **options}})
+
+    @app.route("/api/items/<int:item>", methods=["GET", "PUT", "DELETE"])
+    def item(item: int) -> dict[str, int]:
+        ran.append(f"item {item}")
+        return {"item": item}
+
+    @app.route("/api/list/")
+    def listing() -> list[int]:
+        return [1]
+
+    @app.route("/open")
+    def uncovered() -> str:
+        return "ok"
+
+    return app, ran
+
+
+def test_an_allowed_credentialed_put_passes_and_returns_the_report() -> None:
+    app, ran = make_app(supports_credentials=True, allow_headers=["Content-Type", "X-Request-ID"])
+    report = assert_cors_allowed(
+        app.test_client(),
+        "/api/items/7",
+        origin=SPA,
+        method="PUT",
+        headers=["Content-Type", "X-Request-ID"],
+        credentials=True,
+    )
+    assert report.allowed and report.preflight_needed
+    assert [(e.stage, e.method, e.received.status) for e in report.exchanges] == [
+        ("preflight", "OPTIONS", 200),
+        ("request", "PUT", 200),
+    ]
+    assert dict(report.exchanges[0].sent)["Access-Control-Request-Headers"] == (
+        "content-type,x-request-id"
+    )
+    assert report.readable_headers == {"content-length", "content-type"}
+    assert ran == ["item 7"]
+
+
+def test_a_blocked_request_fails_with_each_failure_the_reason_and_the_fix() -> None:
+    app, ran = make_app(allow_headers=["Content-Type"])
+    with pytest.raises(AssertionError) as failed:
+        assert_cors_allowed(
+            app.test_client(), "/api/items/1", origin=SPA, method="PUT", headers=["X-Foo"]
+        )
+    lines = str(failed.value).splitlines()
+    assert (
+        lines[0] == f"CORS blocked PUT /api/items/1 from origin '{SPA}' (credentials: same-origin)"
+    )
+    assert lines[1] == "  preflight: OPTIONS /api/items/1 -> 403 Forbidden"
+    codes = [line.split(":")[0] for line in lines if line.startswith("  - ")]
+    assert codes == [
+        "  - [preflight] preflight-status",
+        "  - [preflight] acao-missing",
+        "  - [preflight] method-not-allowed",
+        "  - [preflight] header-not-allowed",
+    ]
+    assert "  reason: preflight; header-not-allowed (computed)" in lines
+    assert (
+        "  fix: request header(s) 'x-foo' not allowed for '/api/items/1'; allowed: "
+        "content-type - add them to allow_headers="
+    ) in lines
+    assert lines[-1] == "  expected: allowed"
+    assert ran == []  # the browser never sends the PUT after a failed preflight
+
+
+def test_the_reason_comes_from_x_cors_decision_in_debug_mode() -> None:
+    app, _ = make_app(debug=True)
+    with pytest.raises(AssertionError) as failed:
+        assert_cors_allowed(app.test_client(), "/api/items/1", origin=EVIL)
+    assert "  reason: actual; origin-not-allowed (X-CORS-Decision)" in str(failed.value)
+    assert f"  fix: origin '{EVIL}' is not allowed for '/api/items/1'" in str(failed.value)
+
+
+def test_assert_cors_blocked_passes_for_a_refused_origin_and_returns_the_codes() -> None:
+    app, ran = make_app()
+    report = assert_cors_blocked(app.test_client(), "/api/items/1", origin=EVIL)
+    assert report.codes == ("acao-missing",)
+    assert report.reason == "actual; origin-not-allowed"
+    assert ran == ["item 1"]  # a simple GET reaches the view even when the page is refused
+
+
+def test_assert_cors_blocked_fails_when_the_browser_would_allow() -> None:
+    app, _ = make_app()
+    with pytest.raises(AssertionError) as failed:
+        assert_cors_blocked(app.test_client(), "/api/items/1", origin=SPA)
+    lines = str(failed.value).splitlines()
+    assert (
+        lines[0] == f"CORS allowed GET /api/items/1 from origin '{SPA}' (credentials: same-origin)"
+    )
+    assert "  request: GET /api/items/1 -> 200 OK" in lines
+    assert lines[-1] == "  expected: blocked"
+
+
+def test_credentials_without_supports_credentials_name_the_option() -> None:
+    app, _ = make_app()
+    report = assert_cors_blocked(app.test_client(), "/api/items/1", origin=SPA, credentials=True)
+    assert report.codes == ("acac-missing",)
+    assert report.fixes == (
+        "the page sends credentials, but the policy for '/api/items/1' has "
+        "supports_credentials=False - set supports_credentials=True, with an explicit list "
+        "of origins",
+    )
+
+
+def test_an_uncovered_path_is_blocked_with_path_not_covered() -> None:
+    app, _ = make_app()
+    report = assert_cors_blocked(app.test_client(), "/open", origin=SPA)
+    assert report.reason == "actual; path-not-covered"
+    assert report.policy == "none: no CORS policy covers this path"
+    assert report.fixes == (
+        "'/open' is not covered by any CORS resource pattern - add it to resources=",
+    )
+
+
+def test_a_trailing_slash_redirect_is_followed_like_a_browser() -> None:
+    app, _ = make_app()
+    report = assert_cors_allowed(app.test_client(), "/api/list", origin=SPA)
+    assert [(e.url, e.received.status) for e in report.exchanges] == [
+        ("http://localhost/api/list", 308),
+        ("http://localhost/api/list/", 200),
+    ]
+
+
+def test_a_redirect_off_the_app_is_not_followed_and_says_so() -> None:
+    app = Flask(__name__)
+    CORS(app)
+    app.add_url_rule("/go", "go", lambda: redirect("https://elsewhere.example/x"))
+    report = cors_report(app.test_client(), "/go", origin=SPA)
+    assert report.warning_codes[-1] == "redirect-not-followed"
+    assert "crossorigin doctor https://elsewhere.example/x" in report.warnings[-1].message
+
+
+def test_decorator_and_blueprint_policies_are_judged_too() -> None:
+    app = Flask(__name__)
+    api = Blueprint("api", __name__, url_prefix="/v1")
+    CORS(api, origins=[SPA])
+    api.add_url_rule("/users", "users", lambda: "[]")
+    app.register_blueprint(api)
+
+    @app.route("/profile")
+    @cross_origin(origins=[SPA], supports_credentials=True)
+    def profile() -> str:
+        return "me"
+
+    client = app.test_client()
+    assert_cors_allowed(client, "/v1/users", origin=SPA)
+    assert_cors_blocked(client, "/v1/users", origin=EVIL)
+    report = assert_cors_allowed(client, "/profile", origin=SPA, credentials=True)
+    assert report.policy is not None and report.policy.startswith("decorator on profile")
+
+
+def test_headers_can_be_names_pairs_or_a_mapping() -> None:
+    app, _ = make_app(allow_headers=["X-Request-ID"])
+    client = app.test_client()
+    # Accept with a safelisted value needs no listing; Content-Type: text/plain neither.
+    plain = {"Accept": "application/json", "Content-Type": "text/plain"}
+    report = assert_cors_allowed(client, "/api/items/1", origin=SPA, headers=plain)
+    assert not report.preflight_needed
+    assert ("Content-Type", "text/plain") in report.exchanges[0].sent
+    assert_cors_allowed(client, "/api/items/1", origin=SPA, headers=[("X-Request-ID", "7")])
+    # A bare Content-Type means JSON, which is not safelisted and not listed here.
+    assert_cors_blocked(client, "/api/items/1", origin=SPA, method="POST", headers=["Content-Type"])
+    with pytest.raises(TypeError):
+        assert_cors_allowed(client, "/api/items/1", origin=SPA, headers="X-Request-ID")
+
+
+def test_strict_mode_still_passes_because_crossorigin_names_authorization() -> None:
+    app, _ = make_app()  # allow_headers="*": crossorigin echoes the names it grants
+    report = assert_cors_allowed(
+        app.test_client(),
+        "/api/items/1",
+        origin=SPA,
+        headers=[("Authorization", "Bearer t")],
+        strict=True,
+    )
+    assert dict(report.exchanges[0].received.headers)["Access-Control-Allow-Headers"] == (
+        "authorization"
+    )
+
+
+def test_any_flask_app_can_be_judged_even_without_crossorigin() -> None:
+    app = Flask(__name__)
+
+    @app.after_request
+    def hand_written_cors(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        return response
+
+    app.add_url_rule("/data", "data", lambda: "ok")
+    report = assert_cors_blocked(app.test_client(), "/data", origin=SPA, credentials=True)
+    assert report.codes == ("acao-wildcard-with-credentials",)
+    assert report.reason == "actual; path-not-covered"
+
+
+def test_preflight_sends_what_a_browser_sends_and_returns_the_response() -> None:
+    app, ran = make_app(allow_headers=["Content-Type", "X-B"], max_age=600)
+    response = preflight(
+        app.test_client(), "/api/items/1", origin=SPA, method="put", headers=["X-B", "Content-Type"]
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == SPA
+    assert response.headers["Access-Control-Allow-Headers"] == "content-type, x-b"
+    assert response.headers["Access-Control-Max-Age"] == "600"
+    assert ran == []
+
+
+def test_preflight_keeps_a_lower_case_patch_as_fetch_does() -> None:
+    app = Flask(__name__)
+    seen: list[str] = []
+
+    @app.route("/p", methods=["OPTIONS"])
+    def echo() -> str:
+        from flask import request
+
+        seen.append(request.headers.get("Access-Control-Request-Method", ""))
+        seen.append(request.headers.get("Access-Control-Request-Headers", "(none)"))
+        return ""
+
+    client = app.test_client()
+    preflight(client, "/p", origin=SPA, method="patch")
+    preflight(client, "/p", origin=SPA, method="delete", headers={"X-A": "1"})
+    assert seen == ["patch", "(none)", "DELETE", "x-a"]
+
+
+def test_bad_arguments_raise_value_error() -> None:
+    app, _ = make_app()
+    client = app.test_client()
+    with pytest.raises(ValueError, match="must start with '/'"):
+        assert_cors_allowed(client, "api/items/1", origin=SPA)
+    with pytest.raises(ValueError, match="has a path"):
+        assert_cors_allowed(client, "/api/items/1", origin=SPA + "/")
+
+
+def test_describe_report_is_the_assertion_message() -> None:
+    app, _ = make_app()
+    report = cors_report(app.test_client(), "/api/items/1", origin=EVIL)
+    assert describe_report(report).splitlines()[0] == (
+        f"CORS blocked GET /api/items/1 from origin '{EVIL}' (credentials: same-origin)"
+    )
+
+
+def test_the_module_does_not_import_pytest() -> None:
+    code = "import sys\nsys.modules['pytest'] = None\nimport crossorigin.testing\n"
+    subprocess.run([sys.executable, "-c", code], check=True)
