@@ -465,3 +465,18 @@ def test_reason_values_are_the_documented_codes() -> None:
 
 def test_decision_defaults() -> None:
     assert Decision(False, Reason.NO_ORIGIN).headers == ()
+
+
+def test_fixed_decisions_are_memoised_and_bounded() -> None:
+    policy = build_policy({"origins": [A], "methods": ["GET"]})
+    first = decide(policy, "GET", {"Origin": A})
+    assert decide(policy, "GET", {"Origin": A}) is first
+    refused = decide(policy, "GET", {"Origin": "https://x.test"})
+    assert decide(policy, "GET", {"Origin": "https://y.test"}) is refused
+    for i in range(200):
+        decide(policy, "GET", {"Origin": f"https://{i}.test"})
+    assert len(policy.memo) <= 3
+    pattern = build_policy({"origins": ["https://*.example.com"]})
+    for i in range(200):
+        assert decide(pattern, "GET", {"Origin": f"https://t{i}.example.com"}).allowed
+    assert len(pattern.memo) == 0

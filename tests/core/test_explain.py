@@ -50,6 +50,7 @@ def test_origin_not_allowed_names_the_allowed_list_and_the_fix() -> None:
             },
             "request header(s) 'x-a' not allowed for '/api/data'; allowed: content-type",
         ),
+        ({"origins": [A]}, "GET", {"Origin": A, "Cookie": "a=1"}, "supports_credentials=True"),
         (
             {"origins": [A]},
             "OPTIONS",
@@ -75,9 +76,9 @@ def test_path_not_covered_and_fallback() -> None:
     )
     assert "resources=" in text
     text = explain(
-        Decision(False, Reason.CREDENTIALS_NOT_ALLOWED), policy, path="/x", origin=A, method="GET"
+        Decision(False, Reason("no-origin")), policy, path="/x", origin=None, method="GET"
     )
-    assert "credentials-not-allowed" in text
+    assert "no Origin header" in text
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ def test_exact_origins_are_normalised_to_what_browsers_send(entry: str, expected
         ("https://a.com#top", "E102", "'https://a.com'"),
         ("https://user:pw@A.com", "E102", "'https://a.com'"),
         ("null", "E103", "real origins"),
+        ("https://a.com, https://b.com", "E101", "origins=['https://a.com', 'https://b.com']"),
         ("NULL", "E103", "real origins"),
         (r"https://.*\.example\.com", "E104", r"re.compile(r'https://.*\.example\.com')"),
         (r"https://.*\.example\.com", "E104", "'https://*.example.com'"),

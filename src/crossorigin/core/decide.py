@@ -21,6 +21,7 @@ from .headers import (
     ACRH,
     ACRM,
     ACRPN,
+    COOKIE,
     MAX_REQUEST_HEADER_LENGTH,
     ORIGIN,
     is_token,
@@ -87,7 +88,7 @@ def decide(policy: Policy, method: str, headers: Mapping[str, str]) -> Decision:
         return decide_preflight(
             policy, origin, request_method, headers.get(ACRH), headers.get(ACRPN)
         )
-    return decide_actual(policy, method, origin)
+    return decide_actual(policy, method, origin, credentialed=headers.get(COOKIE) is not None)
 
 
 def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Reason]:
@@ -106,10 +107,19 @@ def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Rea
     return None, Reason.ORIGIN_NOT_ALLOWED
 
 
-def decide_actual(policy: Policy, method: str, origin: str | None) -> Decision:
-    """An actual (non-preflight) request: grant the origin, or say why not."""
+def decide_actual(
+    policy: Policy, method: str, origin: str | None, *, credentialed: bool = False
+) -> Decision:
+    """An actual (non-preflight) request: grant the origin, or say why not.
+
+    ``credentialed`` says the request carries cookies: a browser sends them
+    cross-origin only with ``credentials: "include"``, which a policy without
+    ``supports_credentials`` cannot serve (the browser would block it anyway).
+    """
     acao, reason = _granted_origin(policy, origin)
     memo = policy.memo
+    if acao is not None and credentialed and not policy.credentials and acao != "*":
+        acao, reason = None, Reason.CREDENTIALS_NOT_ALLOWED
     if acao is None:
         refused = memo.get((False, reason))
         if refused is None:

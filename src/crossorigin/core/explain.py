@@ -100,6 +100,12 @@ def explain(
             f"private network access to {where} refused for origin {quote(origin)} - set "
             "allow_private_network=True to allow it"
         )
-    if reason is Reason.PATH_NOT_COVERED:
-        return f"{where} is not covered by any CORS resource pattern - add it to resources="
-    return f"{kind} to {where} refused: {reason.value}"
+    if reason is Reason.CREDENTIALS_NOT_ALLOWED:
+        return (
+            f"request from origin {quote(origin)} to {where} carries cookies "
+            "(fetch with credentials: 'include'), but this policy does not support "
+            "credentials - set supports_credentials=True (with a list of origins), or "
+            "drop credentials from the request"
+        )
+    assert reason is Reason.PATH_NOT_COVERED
+    return f"{where} is not covered by any CORS resource pattern - add it to resources="

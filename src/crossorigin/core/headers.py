@@ -18,6 +18,7 @@ ACAPN = "Access-Control-Allow-Private-Network"
 VARY = "Vary"
 
 ORIGIN = "Origin"
+COOKIE = "Cookie"
 ACRM = "Access-Control-Request-Method"
 ACRH = "Access-Control-Request-Headers"
 ACRPN = "Access-Control-Request-Private-Network"

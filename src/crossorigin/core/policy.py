@@ -88,7 +88,8 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         raise IncompatibleOptionsError(
             "E301",
             "supports_credentials=True cannot be combined with origins that allow every "
-            f"site ({opts['origins']!r}): any page could read your users' data. List the "
+            f"site (origins={list(opts['origins'])!r}): any page could read your users' data. "
+            "List the "
             "trusted origins instead, e.g. origins=['https://app.example.com'], "
             "supports_credentials=True",
             option="supports_credentials",

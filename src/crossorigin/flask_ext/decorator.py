@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 from flask import Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
@@ -29,6 +29,14 @@ from .response import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@overload
+def cross_origin(view: F, /) -> F: ...
+
+
+@overload
+def cross_origin(**options: Any) -> Callable[[F], F]: ...
 
 
 def cross_origin(*args: Any, **options: Any) -> Any:

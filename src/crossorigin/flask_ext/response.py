@@ -41,7 +41,7 @@ def decide_environ(policy: Policy, environ: WSGIEnvironment) -> Decision:
             environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
             environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
         )
-    return decide_actual(policy, method, origin)
+    return decide_actual(policy, method, origin, credentialed="HTTP_COOKIE" in environ)
 
 
 def routed_path(environ: WSGIEnvironment) -> str:

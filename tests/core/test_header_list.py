@@ -1,0 +1,80 @@
+"""Writing a decision into a WSGI header list."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossorigin.core.decide import Decision, Reason
+from crossorigin.core.header_list import DEBUG_HEADER, apply_decision, merge_vary
+
+GRANT = Decision(
+    False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin"
+)
+REFUSE = Decision(False, Reason.ORIGIN_NOT_ALLOWED, vary="Origin")
+
+
+@pytest.mark.parametrize(
+    ("values", "tokens", "merged"),
+    [
+        (["Accept-Encoding"], "Origin", "Accept-Encoding, Origin"),
+        (["accept-encoding, origin"], "Origin", None),
+        (["*"], "Origin", None),
+        (
+            ["Accept", "Cookie"],
+            "Origin, Access-Control-Request-Method",
+            "Accept, Cookie, Origin, Access-Control-Request-Method",
+        ),
+        (["", "Accept"], "Origin", "Accept, Origin"),
+    ],
+)
+def test_merge_vary(values: list[str], tokens: str, merged: str | None) -> None:
+    assert merge_vary(values, tokens) == merged
+
+
+@pytest.mark.parametrize(
+    ("before", "decision", "after"),
+    [
+        (
+            [("Content-Type", "text/plain")],
+            GRANT,
+            [("Content-Type", "text/plain"), *GRANT.headers, ("Vary", "Origin")],
+        ),
+        (
+            [("access-control-allow-origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+            GRANT,
+            [*GRANT.headers, ("Vary", "Origin")],
+        ),
+        ([("Access-Control-Allow-Origin", "*")], REFUSE, [("Vary", "Origin")]),
+        ([("Vary", "Accept-Encoding")], REFUSE, [("Vary", "Accept-Encoding, Origin")]),
+        ([("Vary", "Origin"), ("X", "1")], REFUSE, [("X", "1"), ("Vary", "Origin")]),
+        ([("Vary", "*")], REFUSE, [("Vary", "*")]),
+        ([("Vary", "Accept"), ("Vary", "Cookie")], REFUSE, [("Vary", "Accept, Cookie, Origin")]),
+        (
+            [("X", "1")],
+            Decision(False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "*"),)),
+            [("X", "1"), ("Access-Control-Allow-Origin", "*")],
+        ),
+    ],
+)
+def test_apply_decision_replaces_cors_headers_and_merges_vary(
+    before: list[tuple[str, str]], decision: Decision, after: list[tuple[str, str]]
+) -> None:
+    assert apply_decision(list(before), decision) == after
+
+
+def test_expose_from_response_lists_the_response_headers() -> None:
+    decision = Decision(
+        False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin", True
+    )
+    headers = [("Content-Type", "x"), ("X-Total", "1"), ("Set-Cookie", "a=1"), ("x-page", "2")]
+    out = dict(apply_decision(headers, decision))
+    assert out["Access-Control-Expose-Headers"] == "X-Total, x-page"
+    nothing = apply_decision([("Content-Type", "x")], decision)
+    assert "Access-Control-Expose-Headers" not in dict(nothing)
+
+
+def test_debug_header_replaces_any_previous_one() -> None:
+    out = apply_decision([(DEBUG_HEADER, "stale")], REFUSE, debug=True)
+    assert [v for n, v in out if n == DEBUG_HEADER] == ["actual; origin-not-allowed"]
+    preflight = Decision(True, Reason.ALLOWED)
+    assert dict(apply_decision([], preflight, debug=True))[DEBUG_HEADER] == "preflight; allowed"
