@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from crossorigin.core.decide import Decision, Reason, decide, is_preflight
+from crossorigin.core.decide import (
+    MEMO_LIMIT,
+    ORIGIN_CACHE_SIZE,
+    Decision,
+    Reason,
+    decide,
+    is_preflight,
+)
 from crossorigin.core.policy import build_policy
 
 A = "http://localhost:3000"
@@ -477,6 +484,26 @@ def test_fixed_decisions_are_memoised_and_bounded() -> None:
         decide(policy, "GET", {"Origin": f"https://{i}.test"})
     assert len(policy.memo) <= 3
     pattern = build_policy({"origins": ["https://*.example.com"]})
-    for i in range(200):
+    for i in range(3000):
         assert decide(pattern, "GET", {"Origin": f"https://t{i}.example.com"}).allowed
-    assert len(pattern.memo) == 0
+        assert not decide(pattern, "GET", {"Origin": f"https://t{i}.example.net"}).allowed
+    assert len(pattern.memo) <= MEMO_LIMIT + 1
+    assert pattern.origin_verdicts is not None
+    assert len(pattern.origin_verdicts) <= ORIGIN_CACHE_SIZE
+    assert decide(pattern, "GET", {"Origin": "https://again.example.com"}).allowed
+    assert pattern.origin_verdicts["https://again.example.com"] == (
+        "https://again.example.com",
+        Reason.ALLOWED,
+    )
+    assert decide(pattern, "GET", {"Origin": "https://again.example.com"}).allowed
+
+
+def test_callable_answers_are_never_cached() -> None:
+    allowed = {A}
+    policy = build_policy({"origins": lambda origin: origin in allowed})
+    assert policy.origin_verdicts is None
+    assert decide(policy, "GET", {"Origin": A}).allowed
+    allowed.clear()
+    assert decide(policy, "GET", {"Origin": A}).reason is Reason.ORIGIN_NOT_ALLOWED
+    allowed.add(B)
+    assert decide(policy, "GET", {"Origin": B}).allowed

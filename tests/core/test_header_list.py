@@ -73,6 +73,11 @@ def test_expose_from_response_lists_the_response_headers() -> None:
     assert "Access-Control-Expose-Headers" not in dict(nothing)
 
 
+def test_a_refusal_without_vary_adds_nothing() -> None:
+    static = Decision(False, Reason.NO_ORIGIN)
+    assert apply_decision([("Content-Type", "x")], static) == [("Content-Type", "x")]
+
+
 def test_debug_header_replaces_any_previous_one() -> None:
     out = apply_decision([(DEBUG_HEADER, "stale")], REFUSE, debug=True)
     assert [v for n, v in out if n == DEBUG_HEADER] == ["actual; origin-not-allowed"]

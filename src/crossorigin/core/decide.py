@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from .headers import (
     ACAC,
@@ -27,8 +28,14 @@ from .headers import (
     is_token,
     split_header_names,
 )
-from .origins import is_serialized_origin
+from .origins import MAX_ORIGIN_LENGTH, is_serialized_origin
 from .policy import Policy
+
+#: Distinct request origins whose match result is remembered per policy (not
+#: for callables, whose answer may change); cleared when full.
+ORIGIN_CACHE_SIZE = 1024
+#: Grants for pattern-matched origins kept per policy beyond the exact ones.
+MEMO_LIMIT = 1024
 
 
 class Reason(str, Enum):
@@ -99,12 +106,24 @@ def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Rea
         return None, Reason.NO_ORIGIN
     if policy.origins.is_exact(origin):
         return origin, Reason.ALLOWED
+    cache = policy.origin_verdicts
+    if cache is not None:
+        known = cache.get(origin)
+        if known is not None:
+            return cast("tuple[str | None, Reason]", known)
+    verdict: tuple[str | None, Reason]
     if not is_serialized_origin(origin):
         # "null", CR/LF, upper case, lists, overlong values: never matched.
-        return None, Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
-    if policy.origins.matches(origin):
-        return origin, Reason.ALLOWED
-    return None, Reason.ORIGIN_NOT_ALLOWED
+        verdict = None, Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
+    elif policy.origins.matches(origin):
+        verdict = origin, Reason.ALLOWED
+    else:
+        verdict = None, Reason.ORIGIN_NOT_ALLOWED
+    if cache is not None and len(origin) <= MAX_ORIGIN_LENGTH:
+        if len(cache) >= ORIGIN_CACHE_SIZE:
+            cache.clear()
+        cache[origin] = verdict
+    return verdict
 
 
 def decide_actual(
@@ -131,7 +150,8 @@ def decide_actual(
     granted = memo.get((True, acao))
     if granted is None:
         granted = _grant(policy, acao)
-        if acao == "*" or policy.origins.is_exact(acao):
+        # Exact origins are bounded by the configuration; others by a fixed cap.
+        if acao == "*" or policy.origins.is_exact(acao) or len(memo) < MEMO_LIMIT:
             memo[(True, acao)] = granted
     assert isinstance(granted, Decision)
     return granted

@@ -33,10 +33,24 @@ def merge_vary(values: list[str], tokens: str) -> str | None:
     return ", ".join([v for v in values if v.strip()] + missing)
 
 
+#: First letters of the header names the slow path must look at (CORS, Vary, debug).
+_SUSPECT_INITIALS = frozenset("AaVvXx")
+
+
 def apply_decision(
     headers: list[tuple[str, str]], decision: Decision, *, debug: bool = False
 ) -> list[tuple[str, str]]:
     """Return ``headers`` with the decision applied (the list may be reused)."""
+    if not debug and not decision.expose_from_response:
+        # Fast path: nothing in the response that could clash (the usual case).
+        for name, _ in headers:
+            if name[:1] in _SUSPECT_INITIALS:
+                break
+        else:
+            headers.extend(decision.headers)
+            if decision.vary:
+                headers.append((VARY, decision.vary))
+            return headers
     vary_values: list[str] | None = None
     owned = False
     for name, value in headers:

@@ -16,7 +16,7 @@ from typing import Any
 from .errors import HeaderNameError, IncompatibleOptionsError, MethodError
 from .headers import ACRH, ACRM, ACRPN, FORBIDDEN_METHODS, ORIGIN, is_token
 from .options import DEFAULT_OPTIONS, merge, normalize_options
-from .origins import OriginMatcher, matches_everything, parse_origin_entry
+from .origins import OriginMatcher, PredicateOrigin, matches_everything, parse_origin_entry
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class Policy:
     #: first use. Keys are bounded by the configuration (exact origins and a few
     #: fixed outcomes), so the memo cannot grow with traffic.
     memo: dict[object, object] = field(compare=False, repr=False, default_factory=dict)
+    #: Request origin -> (granted origin or None, reason), when no callable is
+    #: configured (a callable's answer may change). Bounded by ``decide``.
+    origin_verdicts: dict[str, Any] | None = field(compare=False, repr=False, default=None)
 
     def allows_method(self, method: str) -> bool:
         """Configured methods compare case-insensitively (``patch`` == ``PATCH``)."""
@@ -156,6 +159,7 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         max_age_value=None if max_age is None else str(max_age),
         preflight_vary=preflight_vary,
         actual_methods=frozenset(methods | ({"HEAD"} if "GET" in methods else set())),
+        origin_verdicts=None if any(isinstance(s, PredicateOrigin) for s in specs) else {},
     )
 
 

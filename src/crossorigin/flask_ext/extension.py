@@ -19,6 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from ..core.decide import Reason, decide_actual
 from ..core.errors import ResourceError, SetupError
 from ..core.header_list import apply_decision
 from ..core.options import check_names, normalize_options, options_from_config
@@ -204,7 +205,10 @@ class CORSState:
 
     def policy_for_response(self, environ: WSGIEnvironment) -> Policy | None:
         if not self._by_endpoint():
-            return self._path_policy(environ)
+            try:
+                return self._path_cache[environ["PATH_INFO"]]
+            except KeyError:
+                return self._path_policy(environ)
         req = environ.get("werkzeug.request")
         if not isinstance(req, Request):
             return self._path_policy(environ)
@@ -239,12 +243,19 @@ class CORSState:
         ) -> Any:
             policy = self.policy_for_response(environ)
             if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
-                decision = decide_environ(policy, environ)
-                if not decision.allowed:
+                if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+                    decision = decide_environ(policy, environ)  # a passed-through preflight
+                else:
+                    decision = decide_actual(
+                        policy,
+                        environ["REQUEST_METHOD"],
+                        environ.get("HTTP_ORIGIN"),
+                        credentialed="HTTP_COOKIE" in environ,
+                    )
+                if decision.reason is not Reason.ALLOWED:
                     log_refusal(decision, policy, environ)
-                headers = apply_decision(
-                    headers, decision, debug=debug_enabled(policy, self.app.debug)
-                )
+                debug = self.app.debug if policy.debug is None else policy.debug
+                headers = apply_decision(headers, decision, debug=debug)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, cors_start_response)
