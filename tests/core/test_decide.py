@@ -474,6 +474,13 @@ def test_decision_defaults() -> None:
     assert Decision(False, Reason.NO_ORIGIN).headers == ()
 
 
+def test_the_any_origin_answer_is_shared() -> None:
+    policy = build_policy()
+    first = decide(policy, "GET", {"Origin": A})
+    assert decide(policy, "POST", {}) is first
+    assert dict(first.headers) == {"Access-Control-Allow-Origin": "*"}
+
+
 def test_fixed_decisions_are_memoised_and_bounded() -> None:
     policy = build_policy({"origins": [A], "methods": ["GET"]})
     first = decide(policy, "GET", {"Origin": A})

@@ -135,8 +135,15 @@ def decide_actual(
     cross-origin only with ``credentials: "include"``, which a policy without
     ``supports_credentials`` cannot serve (the browser would block it anyway).
     """
-    acao, reason = _granted_origin(policy, origin)
     memo = policy.memo
+    if policy.any_origin and method in policy.actual_methods and policy.always_send:
+        # The common "*" policy: one answer for every request.
+        fixed = memo.get(_ANY)
+        if fixed is None:
+            fixed = memo[_ANY] = _grant(policy, "*")
+        assert isinstance(fixed, Decision)
+        return fixed
+    acao, reason = _granted_origin(policy, origin)
     if acao is not None and credentialed and not policy.credentials and acao != "*":
         acao, reason = None, Reason.CREDENTIALS_NOT_ALLOWED
     if acao is None:
@@ -155,6 +162,9 @@ def decide_actual(
             memo[(True, acao)] = granted
     assert isinstance(granted, Decision)
     return granted
+
+
+_ANY = (True, "*")
 
 
 def _vary(policy: Policy) -> str | None:
