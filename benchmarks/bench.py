@@ -1,0 +1,506 @@
+"""In-process benchmark: the same Flask app bare, with flask-cors, with crossorigin.
+
+    .venv/bin/python benchmarks/bench.py            # full run (about 1-2 minutes)
+    .venv/bin/python benchmarks/bench.py --quick    # a few seconds per case, smaller flood
+    .venv/bin/python benchmarks/bench.py --case simple --case seed --no-memory
+
+Each request is a direct WSGI call, ``app(environ_copy, start_response)``, with the
+body consumed and ``close()`` called; no sockets. For every case the three apps are
+timed in the same run, interleaved: each batch runs bare, flask-cors and crossorigin
+one after the other (the order rotates from batch to batch), every app for about
+the same wall time. The table shows the median microseconds per request over the
+batches, and the ratios as the median of the per-batch ratios (each batch's apps
+ran seconds apart, so a slow moment of a shared machine hits both sides of a ratio).
+"noise" is the largest interquartile range of the three, relative to its median.
+
+Then a flood of distinct random Origin values and of distinct random paths runs
+through crossorigin under tracemalloc: traced memory and RSS at checkpoints must
+stay flat once the bounded caches are full.
+
+Timing is not a test: targets print PASS or MISS and the exit status is 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cases import (
+    CASES,
+    LIBS,
+    SEED_ORIGINS,
+    Case,
+    Request,
+    build_app,
+    case_app,
+)
+from werkzeug.test import EnvironBuilder
+
+WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+# -- WSGI plumbing ---------------------------------------------------------------------
+
+_last: list[Any] = [None, None]
+
+
+def _write(data: bytes) -> None:  # the legacy write() callable; Flask never uses it
+    pass
+
+
+def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+    _last[0] = status
+    _last[1] = headers
+    return _write
+
+
+def make_environ(req: Request) -> dict[str, Any]:
+    builder = EnvironBuilder(
+        path=req.path,
+        method=req.method,
+        headers=list(req.headers),
+        base_url="http://localhost",
+    )
+    try:
+        environ: dict[str, Any] = builder.get_environ()
+    finally:
+        builder.close()
+    return environ
+
+
+def call(app: WSGIApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    """One request: status, headers and body."""
+    it = app(environ.copy(), _start_response)
+    try:
+        body = b"".join(it)
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()
+    return _last[0], list(_last[1]), body
+
+
+#: The clock batches are timed with: the thread's CPU time by default, which a
+#: shared, oversubscribed machine inflates far less than wall time (time spent
+#: descheduled is not counted); ``--clock wall`` for wall time.
+CLOCKS: dict[str, Callable[[], int]] = {
+    "cpu": time.thread_time_ns,
+    "wall": time.perf_counter_ns,
+}
+_clock: list[Callable[[], int]] = [time.thread_time_ns]
+
+
+def time_calls(app: WSGIApp, environ: dict[str, Any], n: int) -> float:
+    """Microseconds per request over ``n`` back-to-back requests."""
+    copy = environ.copy
+    start_response = _start_response
+    clock = _clock[0]
+    t0 = clock()
+    for _ in range(n):
+        it = app(copy(), start_response)
+        for _chunk in it:
+            pass
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()
+    return (clock() - t0) / n / 1000.0
+
+
+# -- timing ----------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    case: Case
+    us: dict[str, float | None]  # median microseconds per request, per library
+    ratio_bare: float | None  # crossorigin / bare, median of per-batch ratios
+    ratio_fc: float | None  # crossorigin / flask-cors, median of per-batch ratios
+    noise: float  # largest IQR / median among the libraries
+    check: str  # "" or what was wrong with a response
+
+
+def _iqr_rel(values: list[float]) -> float:
+    if len(values) < 4:
+        return (max(values) - min(values)) / statistics.median(values)
+    q = statistics.quantiles(values, n=4)
+    return (q[2] - q[0]) / statistics.median(values)
+
+
+def check_responses(case: Case, apps: dict[str, WSGIApp], environ: dict[str, Any]) -> str:
+    """Make sure each app answers the way the case expects before timing it."""
+    problems = []
+    for lib, app in apps.items():
+        status, headers, _ = call(app, environ)
+        names = {n.lower() for n, _ in headers}
+        has_acao = "access-control-allow-origin" in names
+        want = case.granted and lib != "bare"
+        if not status.startswith("200"):
+            problems.append(f"{lib}: status {status}")
+        if has_acao != want:
+            problems.append(f"{lib}: ACAO {'present' if has_acao else 'missing'}")
+    return "; ".join(problems)
+
+
+def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
+    apps: dict[str, WSGIApp] = {}
+    for lib in LIBS:
+        app = case_app(lib, case)
+        if app is not None:
+            apps[lib] = app
+    environ = make_environ(case.request)
+    check = check_responses(case, apps, environ)
+
+    # Warm up (first-request work, caches, memos) and size each app's batch so
+    # that every app runs about ``batch_seconds`` per batch.
+    sizes: dict[str, int] = {}
+    for lib, app in apps.items():
+        n, elapsed = 8, 0.0
+        while True:
+            elapsed = time_calls(app, environ, n) * n / 1e6
+            if elapsed >= batch_seconds / 4 or n >= 1 << 20:
+                break
+            n *= 2
+        sizes[lib] = max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
+
+    samples: dict[str, list[float]] = {lib: [] for lib in apps}
+    names = list(apps)
+    for b in range(batches):
+        order = names[b % len(names) :] + names[: b % len(names)]
+        for lib in order:
+            gc.collect()
+            samples[lib].append(time_calls(apps[lib], environ, sizes[lib]))
+
+    us: dict[str, float | None] = {lib: None for lib in LIBS}
+    for lib, values in samples.items():
+        us[lib] = statistics.median(values)
+
+    def paired(other: str) -> float | None:
+        if other not in samples:
+            return None
+        return statistics.median(
+            c / o for c, o in zip(samples["crossorigin"], samples[other], strict=True)
+        )
+
+    noise = max(_iqr_rel(values) for values in samples.values())
+    return Result(case, us, paired("bare"), paired("flask-cors"), noise, check)
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+def _fmt_us(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.1f}"
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def print_table(results: list[Result]) -> None:
+    head = (
+        "| case | bare µs | flask-cors µs | crossorigin µs | co/bare | co/flask-cors "
+        "| noise | notes |"
+    )
+    print(head)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in results:
+        note = r.case.note
+        if r.check:
+            note = f"CHECK FAILED: {r.check}; {note}"
+        print(
+            f"| {r.case.name} | {_fmt_us(r.us['bare'])} | {_fmt_us(r.us['flask-cors'])} "
+            f"| {_fmt_us(r.us['crossorigin'])} | {_fmt_ratio(r.ratio_bare)} "
+            f"| {_fmt_ratio(r.ratio_fc)} | {r.noise:.0%} | {note} |"
+        )
+
+
+TARGETS: tuple[tuple[str, str, float], ...] = (
+    # (case tag, label, max crossorigin/bare)
+    ("simple", "simple GET <= 1.05 x bare", 1.05),
+    ("preflight", "preflight <= 1.00 x bare", 1.00),
+    ("exact-10000", "10,000 exact origins <= 1.05 x bare", 1.05),
+    ("resources-1000", "1,000 resource patterns <= 1.10 x bare", 1.10),
+)
+
+
+def print_targets(results: list[Result]) -> None:
+    print("\nTargets (ratios from this run; a MISS never fails the process):")
+    for tag, label, limit in TARGETS:
+        for r in results:
+            if tag in r.case.tags and r.ratio_bare is not None:
+                verdict = "PASS" if r.ratio_bare <= limit else "MISS"
+                print(f"  {verdict}  {label:<42} {r.case.name}: {r.ratio_bare:.2f}")
+    misses = [r for r in results if r.ratio_fc is not None and r.ratio_fc >= 1.0]
+    n_fc = sum(1 for r in results if r.ratio_fc is not None)
+    verdict = "PASS" if not misses else "MISS"
+    print(f"  {verdict}  below flask-cors in every case ({n_fc - len(misses)}/{n_fc} cases)")
+    for r in misses:
+        print(f"          not below flask-cors: {r.case.name}: {r.ratio_fc:.2f}")
+
+
+# -- memory flood ------------------------------------------------------------------------
+
+
+def _rss_kib() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _cache_sizes(app: Any) -> str:
+    """Sizes of crossorigin's caches, read-only, for the report."""
+    state = app.extensions.get("cors")
+    parts = []
+    path_cache = getattr(state, "_path_cache", None)
+    if path_cache is not None:
+        parts.append(f"path cache {len(path_cache)}")
+    table = getattr(state, "table", None)
+    table_cache = getattr(table, "_cache", None)
+    if table_cache is not None:
+        parts.append(f"table cache {len(table_cache)}")
+    if table is not None:
+        memo = sum(len(getattr(p, "memo", {})) for _, p in table.entries)
+        parts.append(f"policy memos {memo}")
+    return ", ".join(parts)
+
+
+def _flood_app() -> Any:
+    """crossorigin with exact origins, subdomain patterns and resource patterns at once."""
+    origins = [*SEED_ORIGINS, *(f"https://app{i}.example.com" for i in range(1000))]
+    origins += [f"https://*.tenant{i}.example.com" for i in range(100)]
+    resources: dict[str, dict[str, Any]] = {f"/r{i}/*": {} for i in range(100)}
+    resources["/api/*"] = {}
+    return build_app("crossorigin", {"origins": origins, "resources": resources})
+
+
+def _random_origin(rng: random.Random, i: int) -> str:
+    token = f"{i:x}{rng.getrandbits(40):x}"
+    kind = i % 5
+    if kind == 0:
+        return f"https://{token}.tenant{rng.randrange(100)}.example.com"  # granted by pattern
+    if kind == 1:
+        return f"https://{token}.example.net"  # well-formed, refused
+    if kind == 2:
+        return f"http://{token}.example.com:{rng.randrange(1, 65536)}"  # refused, with port
+    if kind == 3:
+        return f"HTTPS://{token.upper()}.EXAMPLE.COM"  # not serialized: invalid-origin
+    return f"https://{token}.example.com/{token}"  # a path: invalid-origin
+
+
+def _random_path(rng: random.Random, i: int) -> str:
+    token = f"{i:x}{rng.getrandbits(40):x}"
+    kind = i % 4
+    if kind == 0:
+        return f"/r{rng.randrange(100)}/{token}"  # covered
+    if kind == 1:
+        return f"/api/{token}"  # covered
+    if kind == 2:
+        return f"/other/{token}"  # not covered
+    return f"/caf\xc3\xa9/{token}"  # UTF-8 in WSGI's latin-1 form
+
+
+def memory_flood(count: int) -> list[str]:
+    """Flood crossorigin; return report lines, the last one the verdict."""
+    app = _flood_app()
+    base = make_environ(Request(headers=(("Origin", "https://app1.example.com"),)))
+    rng = random.Random(1234)
+    lines = []
+    verdicts = []
+    checkpoints = 4
+    for label, field_name, make in (
+        ("Origin", "HTTP_ORIGIN", _random_origin),
+        ("path", "PATH_INFO", _random_path),
+    ):
+        gc.collect()
+        tracemalloc.start()
+        # Warm up with a few fixed requests so first-request work is not counted.
+        for _ in range(200):
+            call(app, base)
+        gc.collect()
+        start_mem = tracemalloc.get_traced_memory()[0]
+        start_rss = _rss_kib()
+        marks: list[tuple[int, int, int | None, str]] = []
+        first_snapshot: tracemalloc.Snapshot | None = None
+        t0 = time.perf_counter()
+        step = count // checkpoints
+        copy = base.copy
+        for i in range(count):
+            environ = copy()
+            environ[field_name] = make(rng, i)
+            it = app(environ, _start_response)
+            for _chunk in it:
+                pass
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+            if (i + 1) % step == 0:
+                gc.collect()
+                marks.append(
+                    (i + 1, tracemalloc.get_traced_memory()[0], _rss_kib(), _cache_sizes(app))
+                )
+                if first_snapshot is None:
+                    first_snapshot = tracemalloc.take_snapshot()
+        last_snapshot = tracemalloc.take_snapshot()
+        elapsed = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        mib = 1024 * 1024
+        lines.append(
+            f"{count:,} distinct random {label} values through crossorigin "
+            f"({elapsed:.1f} s under tracemalloc); caches now: {_cache_sizes(app)}"
+        )
+        lines.append(
+            f"  before (tracing from app built + 200 warm-up requests): traced "
+            f"{start_mem / mib:.2f} MiB, RSS {(start_rss or 0) / 1024:.1f} MiB"
+        )
+        for n, mem, rss, caches in marks:
+            lines.append(
+                f"  {n:>7,}: traced +{(mem - start_mem) / mib:5.2f} MiB, "
+                f"RSS {(rss or 0) / 1024:6.1f} MiB (+{((rss or 0) - (start_rss or 0)) / 1024:4.1f})"
+                f"; {caches}"
+            )
+        lines.append(f"  peak traced +{(peak - start_mem) / mib:.2f} MiB")
+        if first_snapshot is not None:
+            growth = last_snapshot.compare_to(first_snapshot, "filename")[:3]
+            where = ", ".join(
+                f"{_short_path(stat.traceback[0].filename)} {stat.size_diff / 1024:+.0f} KiB"
+                for stat in growth
+            )
+            lines.append(f"  largest changes from the first checkpoint to the last: {where}")
+        # Flat: once the bounded caches have filled (first quarter), later
+        # checkpoints stay within 2 MiB of the first one.
+        first = marks[0][1]
+        growth = max(mem for _, mem, _, _ in marks[1:]) - first
+        verdicts.append((label, growth))
+    ok = all(growth < 2 * 1024 * 1024 for _, growth in verdicts)
+    summary = ", ".join(f"{label} +{growth / 1024:.0f} KiB" for label, growth in verdicts)
+    lines.append(
+        f"{'PASS' if ok else 'MISS'}  memory flat after the first quarter (< 2 MiB): {summary} "
+        "(what remains is the fill level of the bounded caches at that moment)"
+    )
+    return lines
+
+
+def _short_path(filename: str) -> str:
+    for marker in ("site-packages/", "/src/", "/lib/python"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
+
+
+# -- main ------------------------------------------------------------------------------
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def header(args: argparse.Namespace) -> None:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"crossorigin benchmark, {now}, commit {_commit()}")
+    load_text = f", load average {load[0]:.2f}" if load else ""
+    print(
+        f"Python {platform.python_version()} on {platform.platform()}, "
+        f"{os.cpu_count()} CPUs{load_text}"
+    )
+    print(
+        f"Flask {_version('flask')}, Werkzeug {_version('werkzeug')}, "
+        f"flask-cors {_version('flask-cors')}, crossorigin {_version('crossorigin')}"
+    )
+    print(
+        f"{args.batches} interleaved batches of ~{args.batch_ms:g} ms per app per case, "
+        f"{args.clock} clock; in-process WSGI calls, no sockets\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter batches")
+    parser.add_argument("--batches", type=int, help="batches per case (default 15, quick 5)")
+    parser.add_argument("--batch-ms", type=float, help="ms per app per batch (default 60)")
+    parser.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        help="only cases whose tag or name contains this (repeatable)",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: the thread's CPU time (default; robust on a shared machine); wall: wall time",
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory flood")
+    parser.add_argument(
+        "--flood", type=int, help="distinct values per flood (default 100,000, quick 20,000)"
+    )
+    args = parser.parse_args(argv)
+    args.batches = args.batches or (5 if args.quick else 15)
+    args.batch_ms = args.batch_ms or (25.0 if args.quick else 60.0)
+    args.flood = args.flood or (20_000 if args.quick else 100_000)
+
+    _clock[0] = CLOCKS[args.clock]
+    header(args)
+    cases = [
+        c for c in CASES if not args.case or any(k in c.name or k in c.tags for k in args.case)
+    ]
+    results = []
+    for case in cases:
+        results.append(bench_case(case, args.batches, args.batch_ms / 1000))
+        print(f"  measured: {case.name}", file=sys.stderr, flush=True)
+    print_table(results)
+    print_targets(results)
+    if not args.no_memory:
+        print()
+        for line in memory_flood(args.flood):
+            print(line)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if load:
+        print(f"\nload average at the end: {load[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
