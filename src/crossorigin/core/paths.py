@@ -99,52 +99,60 @@ class ResourceTable(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[PathPattern, T]]):
         self.entries: tuple[tuple[PathPattern, T], ...] = tuple(entries)
-        self._exact: dict[str, T] = {}
-        self._prefix: dict[str, T] = {}
+        self._exact: dict[str, tuple[PathPattern, T]] = {}
+        self._prefix: dict[str, tuple[PathPattern, T]] = {}
         others: list[tuple[PathPattern, T]] = []
-        for pattern, value in self.entries:
+        for entry in self.entries:
+            pattern = entry[0]
             if pattern.kind == "exact":
-                self._exact.setdefault(pattern.literal, value)
+                self._exact.setdefault(pattern.literal, entry)
             elif pattern.kind == "prefix":
-                self._prefix.setdefault(pattern.literal, value)
+                self._prefix.setdefault(pattern.literal, entry)
             else:
-                others.append((pattern, value))
+                others.append(entry)
         others.sort(key=lambda e: (-len(e[0].literal), e[0].kind != "glob", e[0].source))
         self._others = tuple(others)
-        self._cache: dict[str, tuple[T] | None] = {}
+        self._cache: dict[str, tuple[PathPattern, T] | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def match(self, path: str) -> T | None:
+        """The value of the most specific pattern covering ``path``."""
+        entry = self.match_entry(path)
+        return None if entry is None else entry[1]
+
+    def match_entry(self, path: str) -> tuple[PathPattern, T] | None:
+        """The most specific (pattern, value) covering ``path``."""
         try:
-            hit = self._cache[path]
+            return self._cache[path]
         except KeyError:
-            hit = self._lookup(path)
+            entry = self._lookup(path)
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            self._cache[path] = hit
-        return None if hit is None else hit[0]
+            self._cache[path] = entry
+            return entry
 
-    def _lookup(self, path: str) -> tuple[T] | None:
+    def _lookup(self, path: str) -> tuple[PathPattern, T] | None:
         exact = self._exact.get(path)
-        if exact is not None or path in self._exact:
-            return (self._exact[path],)
-        best: tuple[T] | None = None
+        if exact is not None:
+            return exact
+        best: tuple[PathPattern, T] | None = None
         best_len = -1
         if self._prefix:
             candidate = path
             while True:
-                if candidate in self._prefix:
-                    best, best_len = (self._prefix[candidate],), len(candidate)
+                best = self._prefix.get(candidate)
+                if best is not None:
+                    best_len = len(candidate)
                     break
                 cut = candidate.rfind("/")
                 if cut < 0:
                     break
                 candidate = candidate[:cut]
-        for pattern, value in self._others:
-            if len(pattern.literal) <= best_len:
+        for entry in self._others:
+            if len(entry[0].literal) <= best_len:
                 break
-            if pattern.matches(path):
-                return (value,)
+            if entry[0].matches(path):
+                return entry
         return best

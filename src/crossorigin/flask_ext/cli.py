@@ -21,15 +21,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, cast
 from urllib.parse import unquote, urlsplit
 
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo
 from flask.testing import EnvironBuilder, FlaskClient
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect, Rule
+from werkzeug.routing import Rule
 
 from ..core.decide import Decision, Reason, decide_actual, decide_preflight
 from ..core.errors import ConfigError
@@ -44,7 +43,6 @@ from ..core.origins import (
     parse_origin_entry,
     split_origin,
 )
-from ..core.paths import ResourceTable
 from ..core.policy import Policy, build_policy
 from ..doctor import (
     DoctorError,
@@ -59,7 +57,7 @@ from ..doctor import (
     url_origin,
     use_color,
 )
-from .extension import EXTENSION_KEY, POLICY_ATTR, CORSState
+from .extension import EXTENSION_KEY, POLICY_ATTR, CORSState, PolicySource, endpoint_for
 
 __all__ = [
     "Finding",
@@ -83,96 +81,20 @@ MAX_AGE_CAP = 7200
 # --- where a policy comes from ------------------------------------------------------------
 
 
-class _Scope(Protocol):
-    """A blueprint's CORS scope in ``CORSState.blueprints``."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def prefix(self) -> str: ...
-    @property
-    def table(self) -> ResourceTable[Policy]: ...
-
-
-@dataclass(frozen=True)
-class PolicySource:
-    """A policy and where it is configured, so a reader knows what to edit."""
-
-    policy: Policy
-    kind: Literal["app", "blueprint", "decorator"]
-    #: The blueprint's or the decorated view's endpoint name; empty for the app.
-    name: str = ""
-    #: The resource pattern (app and blueprint policies).
-    pattern: str | None = None
-
-    @property
-    def short(self) -> str:
-        """For a table row that already names the endpoint."""
-        if self.kind == "decorator":
-            return "decorator"
-        if self.kind == "blueprint":
-            return f"blueprint {self.name} {self.pattern}"
-        return f"app {self.pattern}"
-
-    @property
-    def label(self) -> str:
-        """Standalone: names the view for a decorator."""
-        return f"decorator on {self.name}" if self.kind == "decorator" else self.short
-
-
 def cors_state(app: Flask) -> CORSState | None:
     state = app.extensions.get(EXTENSION_KEY)
     return state if isinstance(state, CORSState) else None
 
 
-def _table_hit(table: ResourceTable[Policy], path: str) -> tuple[str, Policy] | None:
-    policy = table.match(path)
-    if policy is None:
-        return None
-    for pattern, value in table.entries:
-        if value is policy:
-            return pattern.source, policy
-    return None  # pragma: no cover - match() only returns table values
-
-
-def _scope_for(state: CORSState, endpoint: str | None, path: str) -> _Scope | None:
-    scopes: Iterable[_Scope] = state.blueprints.values()
-    if endpoint is None:
-        for scope in sorted((s for s in scopes if s.prefix), key=lambda s: -len(s.prefix)):
-            if path == scope.prefix or path.startswith(scope.prefix + "/"):
-                return scope
-        return None
-    names = endpoint.rpartition(".")[0]
-    while names:
-        found = state.blueprints.get(names)
-        if found is not None:
-            return found
-        names = names.rpartition(".")[0]
-    return None
-
-
 def governing_policy(app: Flask, path: str, endpoint: str | None) -> PolicySource | None:
-    """The policy crossorigin applies to ``path`` served by ``endpoint``, and its origin.
-
-    Same order as the middleware: the view's decorator, then its blueprint's resources,
-    then the app's resources; None when nothing covers the path.
-    """
-    if endpoint is not None:
-        policy = getattr(app.view_functions.get(endpoint), POLICY_ATTR, None)
-        if isinstance(policy, Policy):
-            return PolicySource(policy, "decorator", endpoint)
+    """The policy crossorigin applies to ``path`` served by ``endpoint``, and its origin
+    (the middleware's own resolution; a decorator alone works without ``CORS(app)``)."""
     state = cors_state(app)
-    if state is None:
-        return None
-    scope = _scope_for(state, endpoint, path) if state.blueprints else None
-    if scope is not None:
-        hit = _table_hit(scope.table, path)
-        if hit is not None:
-            return PolicySource(hit[1], "blueprint", scope.name, hit[0])
-    if state.table is not None:
-        hit = _table_hit(state.table, path)
-        if hit is not None:
-            return PolicySource(hit[1], "app", "", hit[0])
+    if state is not None:
+        return state.govern(endpoint, path)
+    policy = getattr(app.view_functions.get(endpoint or ""), POLICY_ATTR, None)
+    if isinstance(policy, Policy) and endpoint is not None:
+        return PolicySource(policy, "decorator", endpoint)
     return None
 
 
@@ -184,18 +106,7 @@ def match_endpoint(app: Flask, path: str, method: str) -> str | None:
         request = app.request_class(builder.get_environ())
     finally:
         builder.close()
-    adapter = app.create_url_adapter(request)
-    if adapter is None:  # pragma: no cover - only without a request
-        return None
-    try:
-        try:
-            rule, _ = adapter.match(path, method=method, return_rule=True)
-        except RequestRedirect:
-            rule, _ = adapter.match(path + "/", method=method, return_rule=True)
-    except HTTPException:
-        return None
-    endpoint: str = rule.endpoint
-    return endpoint
+    return endpoint_for(app, request, path, method)
 
 
 def policy_sources(app: Flask) -> list[PolicySource]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from flask import Blueprint, Flask, Request
 from flask.blueprints import BlueprintSetupState
@@ -79,6 +80,32 @@ def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Polic
     return ResourceTable(entries)
 
 
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy and where it comes from: the app's resources, a blueprint, a decorator."""
+
+    policy: Policy
+    kind: Literal["app", "blueprint", "decorator"]
+    #: The blueprint's or the decorated view's endpoint name; empty for the app.
+    name: str = ""
+    #: The resource pattern (app and blueprint policies).
+    pattern: str | None = None
+
+    @property
+    def short(self) -> str:
+        """For a table row that already names the endpoint."""
+        if self.kind == "decorator":
+            return "decorator"
+        if self.kind == "blueprint":
+            return f"blueprint {self.name} {self.pattern}"
+        return f"app {self.pattern}"
+
+    @property
+    def label(self) -> str:
+        """Standalone: names the view for a decorator."""
+        return f"decorator on {self.name}" if self.kind == "decorator" else self.short
+
+
 class _BlueprintScope:
     __slots__ = ("name", "prefix", "table")
 
@@ -139,19 +166,28 @@ class CORSState:
 
     def resolve(self, endpoint: str | None, path: str) -> Policy | None:
         """The governing policy: decorator > blueprint > app resources."""
+        source = self.govern(endpoint, path)
+        return None if source is None else source.policy
+
+    def govern(self, endpoint: str | None, path: str) -> PolicySource | None:
+        """The governing policy and where it comes from (for ``flask cors`` too)."""
         if endpoint is not None:
             policy: Policy | None = getattr(
                 self.app.view_functions.get(endpoint), POLICY_ATTR, None
             )
             if policy is not None:
-                return policy
+                return PolicySource(policy, "decorator", endpoint)
         if self.blueprints:
             scope = self._blueprint_scope(endpoint, path)
             if scope is not None:
-                policy = scope.table.match(path)
-                if policy is not None:
-                    return policy
-        return None if self.table is None else self.table.match(path)
+                entry = scope.table.match_entry(path)
+                if entry is not None:
+                    return PolicySource(entry[1], "blueprint", scope.name, entry[0].source)
+        if self.table is not None:
+            entry = self.table.match_entry(path)
+            if entry is not None:
+                return PolicySource(entry[1], "app", "", entry[0].source)
+        return None
 
     def _blueprint_scope(self, endpoint: str | None, path: str) -> _BlueprintScope | None:
         if endpoint is None:
@@ -179,28 +215,12 @@ class CORSState:
             cache[raw] = policy
             return policy
 
-    def _match_endpoint(self, req: Request, path: str, method: str) -> str | None:
-        """The endpoint that will serve ``method`` on ``path``, following one
-        trailing-slash redirect as the browser will."""
-        try:
-            adapter = self.app.create_url_adapter(req)
-            if adapter is None:
-                return None
-            try:
-                rule, _ = adapter.match(path, method=method, return_rule=True)
-            except RequestRedirect:
-                rule, _ = adapter.match(path + "/", method=method, return_rule=True)
-        except HTTPException:
-            return None
-        endpoint: str = rule.endpoint
-        return endpoint
-
     def policy_for_preflight(self, environ: WSGIEnvironment) -> Policy | None:
         if not self._by_endpoint():
             return self._path_policy(environ)
         req = self.app.request_class(environ, populate_request=False)
         method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper()
-        endpoint = self._match_endpoint(req, req.path, method)
+        endpoint = endpoint_for(self.app, req, req.path, method)
         return self.resolve(endpoint, req.path)
 
     def policy_for_response(self, environ: WSGIEnvironment) -> Policy | None:
@@ -217,7 +237,7 @@ class CORSState:
             return self.resolve(rule.endpoint, req.path)
         endpoint = None
         if isinstance(req.routing_exception, RequestRedirect):
-            endpoint = self._match_endpoint(req, req.path, req.method)
+            endpoint = endpoint_for(self.app, req, req.path, req.method)
         return self.resolve(endpoint, req.path)
 
     # -- the middleware ------------------------------------------------------
@@ -259,6 +279,23 @@ class CORSState:
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, cors_start_response)
+
+
+def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
+    """The endpoint that will serve ``method`` on ``path``, following one
+    trailing-slash redirect as the browser will; None if no route does."""
+    try:
+        adapter = app.create_url_adapter(req)
+        if adapter is None:  # pragma: no cover - only without a request
+            return None
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except RequestRedirect:
+            rule, _ = adapter.match(path + "/", method=method, return_rule=True)
+    except HTTPException:
+        return None
+    endpoint: str = rule.endpoint
+    return endpoint
 
 
 def get_state(app: Flask) -> CORSState:
