@@ -274,3 +274,23 @@ def test_catch_all_patterns_are_recognised() -> None:
     assert matches_everything(RegexOrigin(re.compile(r"https?://.*")))
     assert not matches_everything(RegexOrigin(re.compile(r"https://.*\.example\.com")))
     assert not matches_everything(ExactOrigin("https://a.com"))
+
+
+def test_spec_text_writes_entries_back() -> None:
+    from crossorigin.core.origins import spec_text
+
+    def allow(origin: str) -> bool:
+        return True
+
+    for entry in [
+        "https://a.com",
+        "https://*.a.com",
+        "http://localhost:*",
+        "https://*.a.com:8443",
+        "*",
+    ]:
+        assert spec_text(parse_origin_entry(entry)) == entry
+    assert spec_text(parse_origin_entry(re.compile(r"https://a\.com"))) == (
+        "re.compile('https://a\\\\.com')"
+    )
+    assert spec_text(parse_origin_entry(allow)).endswith("allow")

@@ -128,3 +128,45 @@ def test_error_ids_are_registered_and_unique() -> None:
     assert all(len(i) == 4 and i[0] == "E" and i[1:].isdigit() for i in ERROR_IDS)
     with pytest.raises(AssertionError):
         ConfigError("E999", "not registered")
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://app.example.com", "http://*.example.com", "ws://app.example.com:*"]
+)
+def test_plain_http_origins_with_credentials_need_the_explicit_switch(origin: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy({"origins": [origin], "supports_credentials": True})
+    assert info.value.id == "E304"
+    assert "dangerously_allow_insecure_origins=True" in str(info.value)
+    assert info.value.value == [origin]
+    policy = build_policy(
+        {
+            "origins": [origin],
+            "supports_credentials": True,
+            "dangerously_allow_insecure_origins": True,
+        }
+    )
+    assert policy.credentials
+    assert not build_policy({"origins": [origin]}).credentials  # no credentials: no rule
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://localhost:3000",
+        "http://app.localhost",
+        "http://127.0.0.1:5173",
+        "http://127.9.8.7",
+        "http://[::1]:8080",
+        "https://app.example.com",
+        re.compile(r"http://[a-z]+\.example\.com"),
+    ],
+)
+def test_loopback_and_https_origins_with_credentials_are_fine(origin: object) -> None:
+    assert build_policy({"origins": [origin], "supports_credentials": True}).credentials
+
+
+def test_bytes_header_patterns_are_refused() -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy({"allow_headers": re.compile(b"x-.*")})
+    assert info.value.id == "E203"

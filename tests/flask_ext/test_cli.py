@@ -284,11 +284,19 @@ def test_check_reports_a_decorator_error_raised_at_import(tmp_path: Path) -> Non
 
 FINDINGS = {
     "http origin with credentials": (
-        {"origins": ["http://app.example.com"], "supports_credentials": True},
+        {
+            "origins": ["http://app.example.com"],
+            "supports_credentials": True,
+            "dangerously_allow_insecure_origins": True,
+        },
         ("warning", "insecure-origin", "admits plain-http http://app.example.com"),
     ),
     "http subdomains with credentials": (
-        {"origins": ["http://*.example.com"], "supports_credentials": True},
+        {
+            "origins": ["http://*.example.com"],
+            "supports_credentials": True,
+            "dangerously_allow_insecure_origins": True,
+        },
         ("warning", "insecure-origin", "plain-http http://example.com"),
     ),
     "subdomain wildcard with credentials": (
@@ -380,7 +388,8 @@ def test_check_prints_errors_first_and_exits_1_for_ci() -> None:
     app = app_with(
         resources={
             "/x": {"origins": ["ws://localhost:3000", "http://app.example.com"],
-                   "supports_credentials": True, "allow_headers": ["X-A"]},
+                   "supports_credentials": True, "allow_headers": ["X-A"],
+                   "dangerously_allow_insecure_origins": True},
         },
     )  # fmt: skip
     result = invoke(app, "cors", "check")

@@ -30,6 +30,7 @@ ERROR_IDS: dict[str, str] = {
     "E301": "credentials combined with any origin",
     "E302": "vary_header=False on a policy whose answer depends on the Origin",
     "E303": "send_wildcard=True combined with credentials",
+    "E304": "plain-http origin (not loopback) combined with credentials",
     "E401": "resource pattern is not a valid pattern",
     "E402": "resource options are not a mapping",
     "E501": "CORS initialised twice on the same app or blueprint",

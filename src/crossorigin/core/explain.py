@@ -20,8 +20,9 @@ def quote(value: str | None) -> str:
     """A request value made safe for a log line: printable ASCII, bounded, quoted."""
     if value is None:
         return "(none)"
-    text = ascii(value[: MAX_QUOTED + 1])[1:-1].replace("'", "\\'")
-    if len(value) > MAX_QUOTED:
+    text = ascii(value[:MAX_QUOTED])[1:-1].replace("'", "\\'")
+    # Escapes can make a short value long (\U0001f600 is ten characters): bound both.
+    if len(value) > MAX_QUOTED or len(text) > MAX_QUOTED * 4:
         text = text[: MAX_QUOTED * 4] + "..."
     return f"'{text}'"
 

@@ -32,6 +32,7 @@ DEFAULTS: Mapping[str, Any] = {
     # crossorigin's own
     "preflight_status": 200,
     "debug": None,
+    "dangerously_allow_insecure_origins": False,
 }
 
 OPTION_NAMES = frozenset(DEFAULTS)
@@ -44,6 +45,7 @@ BOOL_OPTIONS = frozenset(
         "intercept_exceptions",
         "always_send",
         "allow_private_network",
+        "dangerously_allow_insecure_origins",
     )
 )
 

@@ -128,6 +128,40 @@ _CCTLD_SECOND_LEVELS = frozenset(
 )
 
 
+def is_loopback_host(host: str) -> bool:
+    """localhost, *.localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine."""
+    if host == "localhost" or host.endswith(".localhost") or host == "[::1]":
+        return True
+    parts = host.split(".")
+    return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
+
+
+def spec_text(spec: OriginSpec) -> str:
+    """A parsed entry written back the way a user writes it."""
+    if isinstance(spec, ExactOrigin):
+        return spec.origin
+    if isinstance(spec, HostPattern):
+        host = f"*.{spec.host}" if spec.subdomains else spec.host
+        port = ":*" if spec.any_port else (f":{spec.port}" if spec.port is not None else "")
+        return f"{spec.scheme}://{host}{port}"
+    if isinstance(spec, RegexOrigin):
+        return f"re.compile({spec.pattern.pattern!r})"
+    if isinstance(spec, PredicateOrigin):
+        return getattr(spec.predicate, "__qualname__", repr(spec.predicate))
+    return "*"
+
+
+def is_insecure(spec: OriginSpec) -> bool:
+    """A plain-http (or ws) origin off the machine: a network attacker can forge it."""
+    if isinstance(spec, ExactOrigin):
+        scheme, host, _ = split_origin(spec.origin)
+    elif isinstance(spec, HostPattern):
+        scheme, host = spec.scheme, spec.host
+    else:
+        return False
+    return scheme in ("http", "ws") and not is_loopback_host(host)
+
+
 def is_public_suffix(host: str) -> bool:
     """True if ``host`` is a suffix under which unrelated parties register names."""
     labels = host.split(".")
@@ -337,6 +371,9 @@ _PROBES = (
     "https://crossorigin-probe.attacker-7f3a.net",
     "http://crossorigin-probe.attacker-7f3a.net",
     "https://crossorigin-probe.attacker-7f3a.net:8443",
+    "https://evil.com",
+    "http://evil.com",
+    "https://attacker.net",
 )
 
 

@@ -16,7 +16,14 @@ from typing import Any
 from .errors import HeaderNameError, IncompatibleOptionsError, MethodError
 from .headers import ACRH, ACRM, ACRPN, FORBIDDEN_METHODS, ORIGIN, is_token
 from .options import DEFAULT_OPTIONS, merge, normalize_options
-from .origins import OriginMatcher, PredicateOrigin, matches_everything, parse_origin_entry
+from .origins import (
+    OriginMatcher,
+    PredicateOrigin,
+    is_insecure,
+    matches_everything,
+    parse_origin_entry,
+    spec_text,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,12 @@ class Policy:
     origin_verdicts: dict[str, Any] | None = field(compare=False, repr=False, default=None)
 
     def allows_method(self, method: str) -> bool:
-        """Configured methods compare case-insensitively (``patch`` == ``PATCH``)."""
-        return self.any_method or method in self.methods or method.upper() in self.methods
+        """Configured methods compare case-insensitively (``patch`` == ``PATCH``);
+        HEAD goes wherever GET does, as in Flask's routing."""
+        if self.any_method or method in self.methods:
+            return True
+        upper = method.upper()
+        return upper in self.methods or (upper == "HEAD" and "GET" in self.methods)
 
     def allows_header(self, name: str) -> bool:
         """``name`` is lower-case; header names compare case-insensitively."""
@@ -106,6 +117,17 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
             "send_wildcard",
             option="send_wildcard",
             value=True,
+        )
+    insecure = [s for s in specs if is_insecure(s)]
+    if credentials and insecure and not opts["dangerously_allow_insecure_origins"]:
+        shown = ", ".join(repr(spec_text(s)) for s in insecure)
+        raise IncompatibleOptionsError(
+            "E304",
+            f"supports_credentials=True with plain-http origin(s) {shown}: anyone on the "
+            "network path can serve a page from such an origin and read your users' data. "
+            "Use https:// origins, or set dangerously_allow_insecure_origins=True",
+            option="origins",
+            value=[spec_text(s) for s in insecure],
         )
     any_origin = bool(wide) and not credentials
     varies = not any_origin or not opts["always_send"]
@@ -199,6 +221,13 @@ def _header_names(
     patterns: list[re.Pattern[str]] = []
     for value in values:
         if isinstance(value, re.Pattern) and patterns_ok:
+            if not isinstance(value.pattern, str):
+                raise HeaderNameError(
+                    "E203",
+                    f"{option} entry {value!r} must be a str pattern, not bytes",
+                    option=option,
+                    value=value,
+                )
             patterns.append(re.compile(value.pattern, value.flags | re.IGNORECASE))
             continue
         if value != "*" and (not is_token(value) or "*" in value):

@@ -65,10 +65,12 @@ def cross_origin(*args: Any, **options: Any) -> Any:
 
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
-        if policy.automatic_options:
-            required = set(getattr(view, "required_methods", ()))
-            wrapper.required_methods = required | {"OPTIONS"}  # type: ignore[attr-defined]
-            wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
+        # OPTIONS always reaches the wrapper: it answers preflights itself
+        # (automatic_options) or hands them to the view (passthrough), and either way
+        # the response gets its CORS headers; Flask's own OPTIONS answer would skip it.
+        required = set(getattr(view, "required_methods", ()))
+        wrapper.required_methods = required | {"OPTIONS"}  # type: ignore[attr-defined]
+        wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
         return cast(F, wrapper)
 
     return decorator

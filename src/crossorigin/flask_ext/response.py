@@ -80,7 +80,11 @@ def log_refusal(decision: Decision, policy: Policy, environ: WSGIEnvironment) ->
 
 
 def status_line(code: int) -> str:
-    return f"{code} {HTTPStatus(code).phrase}"
+    """``"204 No Content"``; any other 2xx gets a generic phrase."""
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return f"{code} Success"
 
 
 def preflight_answer(
