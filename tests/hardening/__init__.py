@@ -1,0 +1,1 @@
+"""Hardening suite: properties, hostile input, configuration fuzzing, load and logs."""
