@@ -115,6 +115,9 @@ class _BlueprintScope:
         self.table = table
 
 
+_ALLOWED = Reason.ALLOWED
+_UNKNOWN: Any = object()
+
 #: Distinct raw paths whose path-based policy is remembered; bounded.
 PATH_CACHE_SIZE = 4096
 
@@ -131,15 +134,20 @@ class CORSState:
     def __init__(self, app: Flask):
         self.app = app
         self.wsgi_app: WSGIApplication = app.wsgi_app
+        self._config = app.config  # app.debug reads config["DEBUG"]; one lookup less
         self.table: ResourceTable[Policy] | None = None
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
         self._path_cache: dict[str, Policy | None] = {}
         self._views_seen = -1
         self._decorated = False
+        #: Whether any policy depends on the serving view, settled on the first
+        #: request: Flask refuses new routes and blueprints after it.
+        self._by_view: bool | None = None
 
     def add_blueprint(self, scope: _BlueprintScope) -> None:
         self.blueprints[scope.name] = scope
+        self._by_view = None
         self._prefixed = tuple(
             sorted(
                 (s for s in self.blueprints.values() if s.prefix),
@@ -258,10 +266,20 @@ class CORSState:
                 start_response(status, headers)
                 return [body]
 
+        by_view = self._by_view
+        if by_view is None:
+            by_view = self._by_view = self._by_endpoint()
+        path_cache = self._path_cache
+
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            policy = self.policy_for_response(environ)
+            if by_view:
+                policy = self.policy_for_response(environ)
+            else:
+                policy = path_cache.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
+                if policy is _UNKNOWN:
+                    policy = self._path_policy(environ)
             if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
                 if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
                     decision = decide_environ(policy, environ)  # a passed-through preflight
@@ -272,9 +290,9 @@ class CORSState:
                         environ.get("HTTP_ORIGIN"),
                         credentialed="HTTP_COOKIE" in environ,
                     )
-                if decision.reason is not Reason.ALLOWED:
+                if decision.reason is not _ALLOWED:
                     log_refusal(decision, policy, environ)
-                debug = self.app.debug if policy.debug is None else policy.debug
+                debug = self._config["DEBUG"] if policy.debug is None else policy.debug
                 headers = apply_decision(headers, decision, debug=debug)
             return start_response(status, headers, exc_info)
 
