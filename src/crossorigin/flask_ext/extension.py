@@ -30,6 +30,7 @@ from .response import (
     WSGIEnvironment,
     debug_enabled,
     decide_environ,
+    is_preflight_environ,
     log_refusal,
     preflight_answer,
     routed_path,
@@ -251,11 +252,7 @@ class CORSState:
     # -- the middleware ------------------------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if (
-            environ.get("REQUEST_METHOD") == "OPTIONS"
-            and "HTTP_ORIGIN" in environ
-            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
-        ):
+        if is_preflight_environ(environ):
             policy = self.policy_for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 decision = decide_environ(policy, environ)

@@ -9,7 +9,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from ..core.decide import Decision, Reason, decide_actual, decide_preflight
+from ..core.decide import Decision, Reason, decide_actual, decide_preflight, is_preflight
 from ..core.explain import explain
 from ..core.header_list import apply_decision
 from ..core.policy import Policy
@@ -33,7 +33,8 @@ def decide_environ(policy: Policy, environ: WSGIEnvironment) -> Decision:
     origin = environ.get("HTTP_ORIGIN")
     method = environ.get("REQUEST_METHOD", "GET")
     request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-    if method == "OPTIONS" and origin is not None and request_method is not None:
+    if is_preflight(method, origin, request_method):
+        assert origin is not None and request_method is not None
         return decide_preflight(
             policy,
             origin,
