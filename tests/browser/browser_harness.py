@@ -18,6 +18,7 @@ for examples.
 
 from __future__ import annotations
 
+import itertools
 import json as jsonlib
 import os
 import threading
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from fetch_replay import assert_agrees, replay, request_from_fetch_args
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 # --- Chromium ------------------------------------------------------------------------------------
@@ -76,6 +78,11 @@ _CHROMIUM_UNSAFE_PORTS = frozenset(
 )
 
 
+_ARRIVALS = itertools.count()
+#: Every server started, so a fetch can be replayed from all their logs.
+_ALL_SERVERS: list[LoopbackServer] = []
+
+
 @dataclass
 class SeenRequest:
     """One request as the server saw it, plus the response it sent back."""
@@ -89,10 +96,18 @@ class SeenRequest:
     status: int | None = None
     #: Response headers in order, repeats kept (so two ACAO headers show as two items).
     response_headers: list[tuple[str, str]] = field(default_factory=list)
+    #: The origin of the server that saw it (``http://localhost:<port>``).
+    server: str = ""
+    #: Arrival order across all servers.
+    seq: int = field(default_factory=lambda: next(_ARRIVALS))
 
     @property
     def target(self) -> str:
         return self.path + (f"?{self.query}" if self.query else "")
+
+    @property
+    def url(self) -> str:
+        return self.server + self.target
 
     @property
     def origin(self) -> str | None:
@@ -164,6 +179,7 @@ class LoopbackServer:
         #: ``http://localhost:<port>``, byte-equal to what Chromium sends as ``Origin``.
         self.origin = f"http://localhost:{self.port}"
         self.page_url = self.origin + BLANK_PATH
+        _ALL_SERVERS.append(self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -247,6 +263,11 @@ class LoopbackServer:
         """Logged requests that are not preflights."""
         return [e for e in self.requests(path) if not e.is_preflight]
 
+    def logged_since(self, mark: int) -> list[SeenRequest]:
+        """Every request that arrived after ``mark`` (see :func:`log_mark`), any nonce."""
+        with self._lock:
+            return [e for e in self._log if e.seq > mark]
+
     def describe_log(self) -> str:
         return "\n".join(f"  {self.name}: {e}" for e in self.log) or f"  {self.name}: (no requests)"
 
@@ -264,6 +285,7 @@ class LoopbackServer:
             path=path,
             query=environ.get("QUERY_STRING", ""),
             headers=_request_headers(environ),
+            server=self.origin,
         )
         with self._lock:
             self._log.append(entry)
@@ -462,8 +484,8 @@ def run_fetch(
         timeout_s=timeout_s,
         init=init,
     )
-    result: FetchResult = page.evaluate(FETCH_JS, args)
-    return result
+    origin: str = page.evaluate("self.origin")
+    return _fetch_and_replay(page, FETCH_JS, args, args, origin=origin)
 
 
 def run_fetch_credentialed(page: Any, url: str, **init: Any) -> FetchResult:
@@ -495,8 +517,34 @@ def run_sandboxed_fetch(page: Any, url: str, **kwargs: Any) -> FetchResult:
         timeout_s=kwargs.pop("timeout_s", 15.0),
         init=kwargs,
     )
-    result: FetchResult = page.evaluate(SANDBOXED_FETCH_JS, {"args": args, "fetchSrc": FETCH_JS})
+    payload = {"args": args, "fetchSrc": FETCH_JS}
+    return _fetch_and_replay(page, SANDBOXED_FETCH_JS, payload, args, origin="null")
+
+
+def _fetch_and_replay(
+    page: Any, script: str, payload: dict[str, Any], args: dict[str, Any], *, origin: str
+) -> FetchResult:
+    """Run the fetch, then check that fetchcheck reaches Chromium's verdict on it.
+
+    Every fetch a test runs doubles as a check of ``crossorigin.core.fetchcheck``: the
+    exchanges the servers logged for it are replayed through ``judge`` (see
+    ``fetch_replay.py``). ``mode: "no-cors"`` fetches are not CORS fetches, so there is
+    nothing to compare; those scenarios assert the opaque response themselves.
+    """
+    mark = next(_ARRIVALS)
+    result: FetchResult = page.evaluate(script, payload)
+    init = args["init"]
+    if init.get("mode", "cors") != "cors" or init.get("redirect", "follow") != "follow":
+        return result
+    fresh = sorted((e for s in _ALL_SERVERS for e in s.logged_since(mark)), key=_by_arrival)
+    history = sorted((e for s in _ALL_SERVERS for e in s.log if e.seq < mark), key=_by_arrival)
+    replayed = replay(request_from_fetch_args(origin, args), fresh, history)
+    assert_agrees(replayed, result, "\n".join(s.describe_log() for s in _ALL_SERVERS))
     return result
+
+
+def _by_arrival(entry: SeenRequest) -> int:
+    return entry.seq
 
 
 def navigate(context: Any, url: str) -> dict[str, Any]:

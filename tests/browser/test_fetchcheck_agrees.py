@@ -3,7 +3,8 @@
 Each case runs a real ``fetch()`` in Chromium against a crossorigin app, then replays what
 the server saw (the preflight and actual responses, from the request log) through
 ``crossorigin.core.fetchcheck.judge``: the verdict and the readable headers must match what
-the browser did.
+the browser did. Every other browser test gets the same check from ``run_fetch``; these
+cases add credentialed and header-exposing variants on one route.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from browser_harness import LoopbackServer, is_blocked, run_fetch, set_cookie
 from flask import Flask, make_response, request
 
 from crossorigin import CORS
-from crossorigin.core.fetchcheck import FetchRequest, HTTPResponse, judge
 
 A_ORIGIN = "{A}"  # replaced by the page origin
 
@@ -77,10 +77,6 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-def _response(seen: Any) -> HTTPResponse:
-    return HTTPResponse(seen.status, tuple(seen.response_headers))
-
-
 @pytest.mark.parametrize(("options", "init"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_fetchcheck_and_chromium_agree(
     context: Any,
@@ -96,32 +92,12 @@ def test_fetchcheck_and_chromium_agree(
     }
     b.mount(make_app(**options))
     set_cookie(context, b, "sid_agree", "1")
-    url = b.url("/r")
-    result = run_fetch(page, url, read=["X-Custom", "X-Total", "Content-Type"], **init)
 
-    headers: list[tuple[str, str]] = list((init.get("headers") or {}).items())
-    if "json" in init:
-        headers.append(("Content-Type", "application/json"))
-    elif "body" in init:
-        headers.append(("Content-Type", "text/plain;charset=UTF-8"))
-    fetch_request = FetchRequest(
-        a.origin,
-        url,
-        init.get("method", "GET"),
-        tuple(headers),
-        init.get("credentials", "same-origin"),
-    )
-    preflights, actual = b.preflights("/r"), b.actual("/r")
-    verdict = judge(
-        fetch_request,
-        _response(preflights[0]) if preflights else None,
-        _response(actual[0]) if actual else None,
-    )
+    # run_fetch replays the exchanges through fetchcheck and fails on any disagreement in
+    # the verdict, the preflight, the redirect flag, the status or the readable headers.
+    result = run_fetch(page, b.url("/r"), read=["X-Custom", "X-Total", "Content-Type"], **init)
 
-    browser_allowed = not is_blocked(result)
-    assert verdict.allowed is browser_allowed, (result, verdict.failures, b.describe_log())
-    assert verdict.preflight_needed is bool(preflights)
-    if browser_allowed:
-        logged = {name.lower() for name, _ in actual[0].response_headers}
-        seen_by_page = {name for name in result["headers"] if name in logged}
-        assert seen_by_page == {n for n in verdict.readable_headers if n in logged}
+    assert b.log, "the browser sent nothing"
+    assert all(e.status is not None for e in b.log)
+    if not is_blocked(result):
+        assert result["status"] == 200
