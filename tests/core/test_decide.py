@@ -8,11 +8,14 @@ from typing import Any
 import pytest
 
 from crossorigin.core.decide import (
+    ANSWER_CACHE_SIZE,
     MEMO_LIMIT,
     ORIGIN_CACHE_SIZE,
     Decision,
     Reason,
     decide,
+    decide_actual,
+    decide_preflight,
     is_preflight,
 )
 from crossorigin.core.policy import build_policy
@@ -514,3 +517,43 @@ def test_callable_answers_are_never_cached() -> None:
     assert decide(policy, "GET", {"Origin": A}).reason is Reason.ORIGIN_NOT_ALLOWED
     allowed.add(B)
     assert decide(policy, "GET", {"Origin": B}).allowed
+
+
+def test_actual_answers_are_remembered_per_request_shape_and_bounded() -> None:
+    policy = build_policy({"origins": ["https://*.example.com"], "supports_credentials": True})
+    first = decide_actual(policy, "GET", "https://a.example.com", False)
+    assert decide_actual(policy, "GET", "https://a.example.com", False) is first
+    assert policy.answers is not None
+    assert policy.answers[("https://a.example.com", "GET", False)] is first
+    # Another shape of the same origin shares the grant through the memo.
+    assert decide_actual(policy, "POST", "https://a.example.com", True) is first
+    for i in range(3 * ANSWER_CACHE_SIZE):
+        decide_actual(policy, "GET", f"https://t{i}.example.com", False)
+        assert len(policy.answers) <= ANSWER_CACHE_SIZE
+    overlong = "X" * 65
+    refused = decide_actual(policy, overlong, "https://a.example.com", False)
+    assert refused.reason is Reason.METHOD_NOT_ALLOWED
+    assert ("https://a.example.com", overlong, False) not in policy.answers
+
+
+def test_callable_origins_are_asked_every_time() -> None:
+    calls: list[str] = []
+
+    def allowed(origin: str) -> bool:
+        calls.append(origin)
+        return len(calls) == 1
+
+    policy = build_policy({"origins": allowed})
+    assert policy.answers is None and policy.origin_verdicts is None
+    assert decide_actual(policy, "GET", A, False).allowed
+    assert not decide_actual(policy, "GET", A, False).allowed
+    assert calls == [A, A]
+
+
+def test_preflights_reuse_the_origin_verdict() -> None:
+    policy = build_policy({"origins": ["https://*.example.com"]})
+    origin = "https://app.example.com"
+    assert decide_preflight(policy, origin, "PUT").allowed
+    assert policy.origin_verdicts == {origin: (origin, Reason.ALLOWED)}
+    policy.origin_verdicts[origin] = (None, Reason.ORIGIN_NOT_ALLOWED)  # proves the lookup
+    assert decide_preflight(policy, origin, "PUT").reason is Reason.ORIGIN_NOT_ALLOWED

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import cast
 
 from .headers import (
@@ -25,6 +26,7 @@ from .headers import (
     COOKIE,
     MAX_REQUEST_HEADER_LENGTH,
     ORIGIN,
+    VARY,
     is_token,
     split_header_names,
 )
@@ -36,6 +38,11 @@ from .policy import Policy
 ORIGIN_CACHE_SIZE = 1024
 #: Grants for pattern-matched origins kept per policy beyond the exact ones.
 MEMO_LIMIT = 1024
+#: Distinct (origin, method, cookie) shapes of actual requests whose decision is
+#: remembered per policy; cleared when full, so a flood cannot grow memory.
+ANSWER_CACHE_SIZE = 1024
+#: Longer methods are decided but not remembered.
+MAX_METHOD_LENGTH = 64
 
 
 class Reason(str, Enum):
@@ -75,6 +82,11 @@ class Decision:
     @property
     def allowed(self) -> bool:
         return self.reason is Reason.ALLOWED
+
+    @cached_property
+    def appended(self) -> tuple[tuple[str, str], ...]:
+        """``headers`` plus ``Vary``: what a response without CORS or Vary headers gets."""
+        return self.headers + (((VARY, self.vary),) if self.vary else ())
 
 
 def is_preflight(method: str, origin: str | None, request_method: str | None) -> bool:
@@ -127,14 +139,32 @@ def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Rea
 
 
 def decide_actual(
-    policy: Policy, method: str, origin: str | None, *, credentialed: bool = False
+    policy: Policy, method: str, origin: str | None, credentialed: bool = False
 ) -> Decision:
     """An actual (non-preflight) request: grant the origin, or say why not.
 
     ``credentialed`` says the request carries cookies: a browser sends them
     cross-origin only with ``credentials: "include"``, which a policy without
     ``supports_credentials`` cannot serve (the browser would block it anyway).
+    Answers are remembered per request shape (not with a callable, whose answer
+    may change), so a repeated request costs one lookup.
     """
+    answers = policy.answers
+    if answers is None:
+        return _decide_actual(policy, method, origin, credentialed)
+    key = (origin, method, credentialed)
+    known = answers.get(key)
+    if known is not None:
+        return cast(Decision, known)
+    decision = _decide_actual(policy, method, origin, credentialed)
+    if len(origin or "") <= MAX_ORIGIN_LENGTH and len(method) <= MAX_METHOD_LENGTH:
+        if len(answers) >= ANSWER_CACHE_SIZE:
+            answers.clear()
+        answers[key] = decision
+    return decision
+
+
+def _decide_actual(policy: Policy, method: str, origin: str | None, credentialed: bool) -> Decision:
     memo = policy.memo
     if policy.any_origin and method in policy.actual_methods and policy.always_send:
         # The common "*" policy: one answer for every request.

@@ -38,7 +38,7 @@ _SUSPECT_INITIALS = frozenset("AaVvXx")
 
 
 def apply_decision(
-    headers: list[tuple[str, str]], decision: Decision, *, debug: bool = False
+    headers: list[tuple[str, str]], decision: Decision, debug: bool = False
 ) -> list[tuple[str, str]]:
     """Return ``headers`` with the decision applied (the list may be reused)."""
     if not debug and not decision.expose_from_response:
@@ -47,9 +47,7 @@ def apply_decision(
             if name[:1] in _SUSPECT_INITIALS:
                 break
         else:
-            headers.extend(decision.headers)
-            if decision.vary:
-                headers.append((VARY, decision.vary))
+            headers += decision.appended
             return headers
     vary_values: list[str] | None = None
     owned = False

@@ -69,6 +69,11 @@ class Policy:
     #: Request origin -> (granted origin or None, reason), when no callable is
     #: configured (a callable's answer may change). Bounded by ``decide``.
     origin_verdicts: dict[str, Any] | None = field(compare=False, repr=False, default=None)
+    #: (origin, method, credentialed) -> Decision for actual requests, the hot
+    #: path's single lookup; None with a callable. Bounded by ``decide``.
+    answers: dict[tuple[str | None, str, bool], Any] | None = field(
+        compare=False, repr=False, default=None
+    )
 
     def allows_method(self, method: str) -> bool:
         """Configured methods compare case-insensitively (``patch`` == ``PATCH``);
@@ -156,6 +161,7 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         + ([ACRPN] if opts["allow_private_network"] else [])
     )
     max_age: int | None = opts["max_age"]
+    has_callable = any(isinstance(s, PredicateOrigin) for s in specs)
     return Policy(
         origins=OriginMatcher(specs),
         any_origin=any_origin,
@@ -181,7 +187,8 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         max_age_value=None if max_age is None else str(max_age),
         preflight_vary=preflight_vary,
         actual_methods=frozenset(methods | ({"HEAD"} if "GET" in methods else set())),
-        origin_verdicts=None if any(isinstance(s, PredicateOrigin) for s in specs) else {},
+        origin_verdicts=None if has_callable else {},
+        answers=None if has_callable else {},
     )
 
 

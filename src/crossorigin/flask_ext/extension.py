@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from logging import INFO
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from flask import Blueprint, Flask, Request
@@ -20,7 +21,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..core.decide import Reason, decide_actual
+from ..core.decide import Decision, Reason, decide_actual
 from ..core.errors import ResourceError, SetupError
 from ..core.header_list import apply_decision
 from ..core.options import check_names, normalize_options, options_from_config
@@ -28,10 +29,10 @@ from ..core.paths import ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy
 from .response import (
     WSGIEnvironment,
-    debug_enabled,
     decide_environ,
     is_preflight_environ,
     log_refusal,
+    logger,
     preflight_answer,
     routed_path,
 )
@@ -252,13 +253,13 @@ class CORSState:
     # -- the middleware ------------------------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if is_preflight_environ(environ):
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and is_preflight_environ(environ):
             policy = self.policy_for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 decision = decide_environ(policy, environ)
                 log_refusal(decision, policy, environ)
                 status, headers, body = preflight_answer(
-                    decision, policy, environ, debug=debug_enabled(policy, self.app.debug)
+                    decision, policy, environ, debug=self.debug_for(policy)
                 )
                 start_response(status, headers)
                 return [body]
@@ -266,34 +267,78 @@ class CORSState:
         by_view = self._by_view
         if by_view is None:
             by_view = self._by_view = self._by_endpoint()
-        path_cache = self._path_cache
+        if by_view:
+            return self._call_by_view(environ, start_response)
+
+        # The policy depends on the path alone: decide before the view runs, so
+        # the response only has headers appended (and uncovered paths pass untouched).
+        policy = self._path_cache.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
+        if policy is _UNKNOWN:
+            policy = self._path_policy(environ)
+        if policy is None:
+            return self.wsgi_app(environ, start_response)
+        if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            decision = self.decide(policy, environ)
+        else:  # self.decide, inlined for the common case
+            decision = decide_actual(
+                policy,
+                environ["REQUEST_METHOD"],
+                environ.get("HTTP_ORIGIN"),
+                "HTTP_COOKIE" in environ,
+            )
+            if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
+                log_refusal(decision, policy, environ)
+        debug = policy.debug
+        if debug is None:
+            debug = self._config["DEBUG"]
+        intercept = policy.intercept_exceptions
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            if by_view:
-                policy = self.policy_for_response(environ)
-            else:
-                policy = path_cache.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
-                if policy is _UNKNOWN:
-                    policy = self._path_policy(environ)
-            if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
-                if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-                    decision = decide_environ(policy, environ)  # a passed-through preflight
-                else:
-                    decision = decide_actual(
-                        policy,
-                        environ["REQUEST_METHOD"],
-                        environ.get("HTTP_ORIGIN"),
-                        credentialed="HTTP_COOKIE" in environ,
-                    )
-                if decision.reason is not _ALLOWED:
-                    log_refusal(decision, policy, environ)
-                debug = self._config["DEBUG"] if policy.debug is None else policy.debug
-                headers = apply_decision(headers, decision, debug=debug)
+            if intercept or status[:1] != "5":
+                headers = apply_decision(headers, decision, debug)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, cors_start_response)
+
+    def _call_by_view(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Some policy depends on the view: resolve once Flask has routed the request."""
+
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            policy = self.policy_for_response(environ)
+            if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
+                decision = self.decide(policy, environ)
+                headers = apply_decision(headers, decision, self.debug_for(policy))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, cors_start_response)
+
+    def decide(self, policy: Policy, environ: WSGIEnvironment) -> Decision:
+        """The decision for a request that reaches the app, logged if refused."""
+        if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            decision = decide_environ(policy, environ)  # a passed-through preflight
+        else:
+            decision = decide_actual(
+                policy,
+                environ["REQUEST_METHOD"],
+                environ.get("HTTP_ORIGIN"),
+                "HTTP_COOKIE" in environ,
+            )
+        if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
+            log_refusal(decision, policy, environ)
+        return decision
+
+    def debug_for(self, policy: Policy) -> bool:
+        """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""
+        debug = policy.debug
+        if debug is None:
+            debug = self._config["DEBUG"]
+        return bool(debug)
 
 
 def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
@@ -319,7 +364,8 @@ def get_state(app: Flask) -> CORSState:
     if state is None:
         state = CORSState(app)
         app.extensions[EXTENSION_KEY] = state
-        app.wsgi_app = state  # type: ignore[method-assign]
+        # A bound method: calling it is cheaper than calling an instance.
+        app.wsgi_app = state.__call__  # type: ignore[method-assign]
     assert isinstance(state, CORSState)
     return state
 
