@@ -170,3 +170,35 @@ def test_bytes_header_patterns_are_refused() -> None:
     with pytest.raises(ConfigError) as info:
         build_policy({"allow_headers": re.compile(b"x-.*")})
     assert info.value.id == "E203"
+
+
+def test_every_problem_of_a_policy_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy(
+            {"oops": 1, "max_age": -1},
+            {
+                "origins": ["null", "https://ok.example", "localhost:3000", "http://lan.example"],
+                "supports_credentials": True,
+                "send_wildcard": True,
+                "methods": ["GET", "TRACE", "A B"],
+                "allow_headers": ["X-Ok", "X Bad", re.compile(b"x")],
+                "expose_headers": ["X:Bad"],
+            },
+        )
+    error = info.value
+    assert [e.id for e in error.all] == [
+        "E001", "E003", "E103", "E101", "E303", "E304", "E202", "E201", "E203", "E203", "E203"
+    ]  # fmt: skip
+    message = str(error)
+    assert message.startswith("crossorigin.E001: unknown option 'oops'")
+    assert "(10 more problems in this configuration)" in message
+    assert message.count("\n- crossorigin.") == 10
+    assert error.also[0].also == ()
+
+
+def test_one_problem_reads_as_before() -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy({"methods": ["TRACE"]})
+    assert info.value.also == ()
+    assert info.value.all == (info.value,)
+    assert "\n" not in str(info.value)

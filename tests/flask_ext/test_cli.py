@@ -252,6 +252,28 @@ def test_check_reports_a_config_error_raised_while_loading_with_its_id() -> None
     assert isinstance(result.exception, SystemExit)  # a clean exit, not a ConfigError
 
 
+def test_check_reports_every_config_error_of_the_app() -> None:
+    def broken() -> Flask:
+        app = Flask(__name__)
+        CORS(
+            app,
+            resources={
+                "/api/*": {"origins": ["null", "localhost:3000"], "methods": ["TRACE"]},
+                "/b/*": {"allow_headers": ["X Bad"]},
+            },
+        )
+        return app
+
+    result = invoke(broken, "cors", "check")
+    assert result.exit_code == 1
+    ids = [line.split()[1] for line in result.output.splitlines() if line.startswith("error")]
+    assert ids == [f"crossorigin.{i}" for i in ("E103", "E101", "E202", "E203")]
+    assert result.output.count("in: loading the app") == 4
+    assert result.output.splitlines()[-1] == (
+        "4 errors: the app cannot start with this CORS configuration"
+    )
+
+
 def test_check_reports_a_decorator_error_raised_at_import(tmp_path: Path) -> None:
     (tmp_path / "brokenapp.py").write_text(
         textwrap.dedent(

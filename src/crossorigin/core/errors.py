@@ -6,6 +6,8 @@ An id is never reused for another meaning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 #: Stable error ids and a one-line title each. Grouped by hundreds:
@@ -52,7 +54,15 @@ class ConfigError(ValueError):
         self.id = id
         self.option = option
         self.value = value
-        super().__init__(f"crossorigin.{id}: {message}")
+        #: Further problems found in the same configuration (see :class:`Problems`).
+        self.also: tuple[ConfigError, ...] = ()
+        self.headline = f"crossorigin.{id}: {message}"
+        super().__init__(self.headline)
+
+    @property
+    def all(self) -> tuple[ConfigError, ...]:
+        """This error and every other one found with it, in the order found."""
+        return (self, *self.also)
 
 
 class OptionError(ConfigError):
@@ -81,3 +91,34 @@ class ResourceError(ConfigError):
 
 class SetupError(ConfigError):
     """CORS attached to an app or blueprint in a way that cannot work."""
+
+
+class Problems:
+    """Collects configuration errors so that one start-up reports all of them.
+
+    Each independent check runs in ``with problems.check():``; :meth:`raise_any`
+    then raises the first error, with the others in ``.also`` and in its message.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[ConfigError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ConfigError as exc:
+            self.errors.extend(exc.all)
+
+    def raise_any(self) -> None:
+        if not self.errors:
+            return
+        first, *rest = self.errors
+        if rest:
+            first.also = tuple(rest)
+            count = f"{len(rest)} more problem" + ("s" if len(rest) > 1 else "")
+            first.args = (
+                f"{first.headline}\n({count} in this configuration)\n"
+                + "\n".join(f"- {error.headline}" for error in rest),
+            )
+        raise first

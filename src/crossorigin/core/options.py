@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from .errors import OptionError, SetupError
+from .errors import OptionError, Problems, SetupError
 
 #: Every option with its default. The first thirteen are flask-cors's.
 DEFAULTS: Mapping[str, Any] = {
@@ -82,15 +82,20 @@ def options_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def check_names(options: Mapping[str, Any], *, where: str = "") -> None:
     """Refuse unknown option names, with the closest known name."""
+    problems = Problems()
     for name in options:
-        if name not in OPTION_NAMES:
-            close = difflib.get_close_matches(str(name), sorted(OPTION_NAMES), n=1)
-            hint = (
-                f"did you mean {close[0]!r}?"
-                if close
-                else "known: " + ", ".join(sorted(OPTION_NAMES))
-            )
-            raise OptionError("E001", f"unknown option {name!r}{where}; {hint}", option=str(name))
+        with problems.check():
+            _check_name(name, where)
+    problems.raise_any()
+
+
+def _check_name(name: object, where: str) -> None:
+    if name not in OPTION_NAMES:
+        close = difflib.get_close_matches(str(name), sorted(OPTION_NAMES), n=1)
+        hint = (
+            f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(OPTION_NAMES))
+        )
+        raise OptionError("E001", f"unknown option {name!r}{where}; {hint}", option=str(name))
 
 
 def _wrong_type(name: str, value: Any, expected: str) -> OptionError:
@@ -168,30 +173,39 @@ _COERCE: dict[str, Callable[[Any], Any]] = {
 
 def normalize_options(options: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
     """Check names and types; return canonical values for the options given."""
-    check_names(options, where=where)
+    problems = Problems()
+    with problems.check():
+        check_names(options, where=where)
     out: dict[str, Any] = {}
     for name, value in options.items():
-        if name in BOOL_OPTIONS:
-            if not isinstance(value, bool):
-                raise _wrong_type(name, value, "True or False")
-            out[name] = value
-        elif name == "debug":
-            if value is not None and not isinstance(value, bool):
-                raise _wrong_type(name, value, "True, False or None (follow app.debug)")
-            out[name] = value
-        elif name == "preflight_status":
-            if isinstance(value, bool) or not isinstance(value, int) or not 200 <= value <= 299:
-                raise OptionError(
-                    "E004",
-                    f"preflight_status={value!r} must be an int from 200 to 299; browsers "
-                    "fail any other preflight status",
-                    option=name,
-                    value=value,
-                )
-            out[name] = value
-        else:
-            out[name] = _COERCE[name](value)
+        if name in OPTION_NAMES:
+            with problems.check():
+                out[name] = _normalize(name, value)
+    problems.raise_any()
     return out
+
+
+def _normalize(name: str, value: Any) -> Any:
+    """The canonical value of one known option."""
+    if name in BOOL_OPTIONS:
+        if not isinstance(value, bool):
+            raise _wrong_type(name, value, "True or False")
+        return value
+    if name == "debug":
+        if value is not None and not isinstance(value, bool):
+            raise _wrong_type(name, value, "True, False or None (follow app.debug)")
+        return value
+    if name == "preflight_status":
+        if isinstance(value, bool) or not isinstance(value, int) or not 200 <= value <= 299:
+            raise OptionError(
+                "E004",
+                f"preflight_status={value!r} must be an int from 200 to 299; browsers "
+                "fail any other preflight status",
+                option=name,
+                value=value,
+            )
+        return value
+    return _COERCE[name](value)
 
 
 def merge(*layers: Mapping[str, Any]) -> dict[str, Any]:

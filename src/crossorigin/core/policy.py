@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .errors import HeaderNameError, IncompatibleOptionsError, MethodError
+from .errors import HeaderNameError, IncompatibleOptionsError, MethodError, Problems
 from .headers import ACRH, ACRM, ACRPN, FORBIDDEN_METHODS, ORIGIN, is_token
 from .options import DEFAULT_OPTIONS, merge, normalize_options
 from .origins import (
@@ -96,60 +96,41 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
     Each layer is checked for unknown names and wrong types; the merged result is
     checked for unsafe combinations. Raises a ``ConfigError`` subclass.
     """
-    normalized = [normalize_options(layer) for layer in layers]
+    problems = Problems()
+    normalized = []
+    for layer in layers:
+        with problems.check():
+            normalized.append(normalize_options(layer))
     opts = merge(DEFAULT_OPTIONS, *normalized)
     opts.pop("resources", None)
 
-    specs = tuple(parse_origin_entry(entry) for entry in opts["origins"])
+    parsed = []
+    for entry in opts["origins"]:
+        with problems.check():
+            parsed.append(parse_origin_entry(entry))
+    specs = tuple(parsed)
     credentials: bool = opts["supports_credentials"]
     wide = [s for s in specs if matches_everything(s)]
-    if credentials and wide:
-        raise IncompatibleOptionsError(
-            "E301",
-            "supports_credentials=True cannot be combined with origins that allow every "
-            f"site (origins={list(opts['origins'])!r}): any page could read your users' data. "
-            "List the "
-            "trusted origins instead, e.g. origins=['https://app.example.com'], "
-            "supports_credentials=True",
-            option="supports_credentials",
-            value=opts["origins"],
-        )
-    if credentials and opts["send_wildcard"]:
-        raise IncompatibleOptionsError(
-            "E303",
-            "send_wildcard=True cannot be combined with supports_credentials=True: browsers "
-            "refuse 'Access-Control-Allow-Origin: *' on credentialed requests; remove "
-            "send_wildcard",
-            option="send_wildcard",
-            value=True,
-        )
-    insecure = [s for s in specs if is_insecure(s)]
-    if credentials and insecure and not opts["dangerously_allow_insecure_origins"]:
-        shown = ", ".join(repr(spec_text(s)) for s in insecure)
-        raise IncompatibleOptionsError(
-            "E304",
-            f"supports_credentials=True with plain-http origin(s) {shown}: anyone on the "
-            "network path can serve a page from such an origin and read your users' data. "
-            "Use https:// origins, or set dangerously_allow_insecure_origins=True",
-            option="origins",
-            value=[spec_text(s) for s in insecure],
-        )
+    problems.errors += _unsafe_combinations(opts, specs, wide)
     any_origin = bool(wide) and not credentials
     varies = not any_origin or not opts["always_send"]
     if varies and not opts["vary_header"]:
-        raise IncompatibleOptionsError(
-            "E302",
-            "vary_header=False is refused: this policy's headers depend on the request's "
-            "Origin, so without 'Vary: Origin' a cache serves one site's answer to another; "
-            "remove vary_header=False",
-            option="vary_header",
-            value=False,
+        problems.errors.append(
+            IncompatibleOptionsError(
+                "E302",
+                "vary_header=False is refused: this policy's headers depend on the request's "
+                "Origin, so without 'Vary: Origin' a cache serves one site's answer to another; "
+                "remove vary_header=False",
+                option="vary_header",
+                value=False,
+            )
         )
 
-    methods = _methods(opts["methods"])
+    methods = _methods(opts["methods"], problems)
     any_method = "*" in methods
-    headers, patterns = _header_names("allow_headers", opts["allow_headers"])
-    expose, _ = _header_names("expose_headers", opts["expose_headers"], patterns_ok=False)
+    headers, patterns = _header_names("allow_headers", opts["allow_headers"], problems)
+    expose, _ = _header_names("expose_headers", opts["expose_headers"], problems, patterns_ok=False)
+    problems.raise_any()
     any_header = "*" in headers
     expose_any = "*" in expose
     concrete_methods = sorted(m for m in methods if m != "*")
@@ -192,6 +173,51 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
     )
 
 
+def _unsafe_combinations(
+    opts: Mapping[str, Any], specs: tuple[Any, ...], wide: list[Any]
+) -> list[IncompatibleOptionsError]:
+    """Options that are fine alone but let other sites read credentialed data."""
+    found = []
+    credentials = opts["supports_credentials"]
+    if credentials and wide:
+        found.append(
+            IncompatibleOptionsError(
+                "E301",
+                "supports_credentials=True cannot be combined with origins that allow every "
+                f"site (origins={list(opts['origins'])!r}): any page could read your users' "
+                "data. List the trusted origins instead, e.g. "
+                "origins=['https://app.example.com'], supports_credentials=True",
+                option="supports_credentials",
+                value=opts["origins"],
+            )
+        )
+    if credentials and opts["send_wildcard"]:
+        found.append(
+            IncompatibleOptionsError(
+                "E303",
+                "send_wildcard=True cannot be combined with supports_credentials=True: "
+                "browsers refuse 'Access-Control-Allow-Origin: *' on credentialed requests; "
+                "remove send_wildcard",
+                option="send_wildcard",
+                value=True,
+            )
+        )
+    insecure = [s for s in specs if is_insecure(s)]
+    if credentials and insecure and not opts["dangerously_allow_insecure_origins"]:
+        shown = ", ".join(repr(spec_text(s)) for s in insecure)
+        found.append(
+            IncompatibleOptionsError(
+                "E304",
+                f"supports_credentials=True with plain-http origin(s) {shown}: anyone on the "
+                "network path can serve a page from such an origin and read your users' "
+                "data. Use https:// origins, or set dangerously_allow_insecure_origins=True",
+                option="origins",
+                value=[spec_text(s) for s in insecure],
+            )
+        )
+    return found
+
+
 _ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -199,56 +225,69 @@ def _ordered(methods: list[str]) -> list[str]:
     return sorted(methods, key=lambda m: (_ORDER.index(m) if m in _ORDER else len(_ORDER), m))
 
 
-def _methods(values: tuple[str, ...]) -> frozenset[str]:
+def _methods(values: tuple[str, ...], problems: Problems) -> frozenset[str]:
     out: set[str] = set()
     for value in values:
-        if value == "*":
-            out.add(value)
-            continue
-        if not is_token(value):
-            raise MethodError(
-                "E201", f"methods entry {value!r} is not an HTTP method name", option="methods"
-            )
-        method = value.upper()
-        if method in FORBIDDEN_METHODS:
-            raise MethodError(
-                "E202",
-                f"methods entry {value!r} is forbidden: browsers never send {method} from a page",
-                option="methods",
-                value=value,
-            )
-        out.add(method)
+        with problems.check():
+            out.add(_method(value))
     return frozenset(out)
 
 
+def _method(value: str) -> str:
+    if value == "*":
+        return value
+    if not is_token(value):
+        raise MethodError(
+            "E201", f"methods entry {value!r} is not an HTTP method name", option="methods"
+        )
+    method = value.upper()
+    if method in FORBIDDEN_METHODS:
+        raise MethodError(
+            "E202",
+            f"methods entry {value!r} is forbidden: browsers never send {method} from a page",
+            option="methods",
+            value=value,
+        )
+    return method
+
+
 def _header_names(
-    option: str, values: tuple[Any, ...], *, patterns_ok: bool = True
+    option: str, values: tuple[Any, ...], problems: Problems, *, patterns_ok: bool = True
 ) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     names: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     for value in values:
-        if isinstance(value, re.Pattern) and patterns_ok:
-            if not isinstance(value.pattern, str):
-                raise HeaderNameError(
-                    "E203",
-                    f"{option} entry {value!r} must be a str pattern, not bytes",
-                    option=option,
-                    value=value,
-                )
-            patterns.append(re.compile(value.pattern, value.flags | re.IGNORECASE))
-            continue
-        if value != "*" and (not is_token(value) or "*" in value):
-            raise HeaderNameError(
-                "E203",
-                f"{option} entry {value!r} is not a header name (letters, digits and "
-                "!#$%&'*+-.^_`|~ only)"
-                + (
-                    f"; for a pattern pass re.compile(r{value!r})"
-                    if patterns_ok and any(c in value for c in "\\^$()[]{}|+?*")
-                    else ""
-                ),
-                option=option,
-                value=value,
-            )
-        names.add(value.lower())
+        with problems.check():
+            if isinstance(value, re.Pattern) and patterns_ok:
+                patterns.append(_header_pattern(option, value))
+            else:
+                names.add(_header_name(option, value, patterns_ok))
     return frozenset(names), tuple(patterns)
+
+
+def _header_pattern(option: str, value: re.Pattern[Any]) -> re.Pattern[str]:
+    if not isinstance(value.pattern, str):
+        raise HeaderNameError(
+            "E203",
+            f"{option} entry {value!r} must be a str pattern, not bytes",
+            option=option,
+            value=value,
+        )
+    return re.compile(value.pattern, value.flags | re.IGNORECASE)
+
+
+def _header_name(option: str, value: str, patterns_ok: bool) -> str:
+    if value != "*" and (not is_token(value) or "*" in value):
+        raise HeaderNameError(
+            "E203",
+            f"{option} entry {value!r} is not a header name (letters, digits and "
+            "!#$%&'*+-.^_`|~ only)"
+            + (
+                f"; for a pattern pass re.compile(r{value!r})"
+                if patterns_ok and any(c in value for c in "\\^$()[]{}|+?*")
+                else ""
+            ),
+            option=option,
+            value=value,
+        )
+    return value.lower()

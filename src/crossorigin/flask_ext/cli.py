@@ -721,11 +721,21 @@ def check_command(ctx: click.Context, strict: bool) -> None:
     try:
         app = _load_app(ctx)
     except ConfigError as exc:
-        message = str(exc).removeprefix(f"crossorigin.{exc.id}: ")
-        finding = Finding("error", f"crossorigin.{exc.id}", "loading the app", message)
-        for line in format_findings([finding]):
+        findings = [
+            Finding(
+                "error",
+                f"crossorigin.{error.id}",
+                "loading the app",
+                error.headline.removeprefix(f"crossorigin.{error.id}: "),
+            )
+            for error in exc.all
+        ]
+        for line in format_findings(findings):
             click.echo(line)
-        click.echo("1 error: the app cannot start with this CORS configuration")
+        click.echo(
+            f"{_count(len(findings), 'error', 'errors')}: the app cannot start with this "
+            "CORS configuration"
+        )
         ctx.exit(1)
     findings, policies = check_app(app)
     if not policies:

@@ -22,10 +22,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ..core.decide import Decision, Reason, decide_actual
-from ..core.errors import ResourceError, SetupError
+from ..core.errors import Problems, ResourceError, SetupError
 from ..core.header_list import apply_decision
-from ..core.options import check_names, normalize_options, options_from_config
-from ..core.paths import ResourceTable, parse_path_pattern
+from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
+from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy
 from .response import (
     WSGIEnvironment,
@@ -47,13 +47,21 @@ _initialised_blueprints: weakref.WeakSet[Blueprint] = weakref.WeakSet()
 
 
 def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Policy]:
-    """One policy per resource pattern, each over the shared option layers."""
-    layers = [normalize_options(layer) for layer in layers]
-    resources: Any = "/*"
+    """One policy per resource pattern, each over the shared option layers.
+
+    Every resource is checked even after one fails, so the error lists them all.
+    """
+    problems = Problems()
+    normalized = []
     for layer in layers:
+        with problems.check():
+            normalized.append(normalize_options(layer))
+    problems.raise_any()
+    resources: Any = "/*"
+    for layer in normalized:
         if "resources" in layer:
             resources = layer["resources"]
-    base = [{k: v for k, v in layer.items() if k != "resources"} for layer in layers]
+    base = [{k: v for k, v in layer.items() if k != "resources"} for layer in normalized]
     if isinstance(resources, Mapping):
         items = list(resources.items())
     elif isinstance(resources, (list, tuple, set, frozenset)):
@@ -62,24 +70,40 @@ def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Polic
         items = [(resources, {})]
     entries = []
     for key, resource_options in items:
-        pattern = parse_path_pattern(key)
-        if not isinstance(resource_options, Mapping):
-            raise ResourceError(
-                "E402",
-                f"options for resource {key!r} must be a dict of CORS options, "
-                f"got {resource_options!r}",
-                option="resources",
-                value=resource_options,
-            )
-        check_names(resource_options, where=f" in resources[{key!r}]")
-        if "resources" in resource_options:
-            raise ResourceError(
-                "E402",
-                f"resources[{key!r}] cannot contain 'resources'",
-                option="resources",
-            )
-        entries.append((pattern, build_policy(*base, resource_options)))
+        with problems.check():
+            entries.append(_resource_entry(key, resource_options, base))
+    problems.raise_any()
     return ResourceTable(entries)
+
+
+def _resource_entry(
+    key: Any, resource_options: Any, base: list[dict[str, Any]]
+) -> tuple[PathPattern, Policy]:
+    pattern = parse_path_pattern(key)
+    if not isinstance(resource_options, Mapping):
+        raise ResourceError(
+            "E402",
+            f"options for resource {key!r} must be a dict of CORS options, "
+            f"got {resource_options!r}",
+            option="resources",
+            value=resource_options,
+        )
+    problems = Problems()
+    with problems.check():
+        check_names(resource_options, where=f" in resources[{key!r}]")
+    if "resources" in resource_options:
+        problems.errors.append(
+            ResourceError(
+                "E402", f"resources[{key!r}] cannot contain 'resources'", option="resources"
+            )
+        )
+    known = {k: v for k, v in resource_options.items() if k in OPTION_NAMES and k != "resources"}
+    policy = None
+    with problems.check():
+        policy = build_policy(*base, known)
+    problems.raise_any()
+    assert policy is not None
+    return pattern, policy
 
 
 @dataclass(frozen=True)
