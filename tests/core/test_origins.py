@@ -294,3 +294,75 @@ def test_spec_text_writes_entries_back() -> None:
         "re.compile('https://a\\\\.com')"
     )
     assert spec_text(parse_origin_entry(allow)).endswith("allow")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "admits", "fix"),
+    [
+        (r"https://app\.example\.com.*", "https://app.example.com.crossorigin-probe.example",
+         r"re.compile(r'https://app\.example\.com')"),
+        (r"https://app\.example\.com.+?$", "https://app.example.coma.crossorigin-probe.example",
+         r"re.compile(r'https://app\.example\.com')"),
+        (r"https://app\.example\.com[^/]*", "https://app.example.com.crossorigin-probe.example",
+         r"re.compile(r'https://app\.example\.com')"),
+        (r"https://app\.example\.com\S+\Z", "https://app.example.coma.crossorigin-probe.example",
+         r"re.compile(r'https://app\.example\.com')"),
+        (r"https://a\.example\.com|https://b\.example\.com.*",
+         "https://b.example.com.crossorigin-probe.example", "end it at the host"),
+    ],
+)  # fmt: skip
+def test_regex_that_lets_the_origin_go_on_past_the_host_is_refused(
+    pattern: str, admits: str, fix: str
+) -> None:
+    with pytest.raises(OriginError) as info:
+        parse_origin_entry(re.compile(pattern))
+    assert info.value.id == "E109"
+    assert re.compile(pattern).fullmatch(admits), "the probe shown really is admitted"
+    assert repr(admits) in str(info.value)
+    assert fix in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"https://.*\.example\.com",
+        r"https://(www\.)?example\.com(:\d+)?",
+        r"https?://localhost:\d+",
+        r"https://[^.]+\.example\.com",
+        r"https://[a-z0-9-]{1,63}\.example\.com",
+        r"https://(?P<t>[a-z]+)\.example\.com",
+        r"https://(?=app)[a-z]+\.example\.com",
+        r"https://(?!admin)[a-z]+\.example\.com",
+        r"^https://app\.example\.com$",
+        r"https://[\D][\W]?[\s]?[\d]+\.example\.com",
+        r"https://[^a]\.example\.com",
+        r"https://app\.example\.com/?",
+        r"(?i)https://APP\.example\.com",
+        r"https://\x61pp\.example\.com",
+        r"https://a[^a]?\.example\.com",
+        r"https://a*?b\.example\.com",
+        # Only letters, digits and "_" may follow: no registrable host can be built.
+        r"https://(?:[a-z]+\.)?example\.com\w*",
+    ],
+)
+def test_regexes_that_end_at_the_host_are_accepted(pattern: str) -> None:
+    assert parse_origin_entry(re.compile(pattern)) == RegexOrigin(re.compile(pattern))
+
+
+def test_regex_samples_match_and_give_up_on_what_they_cannot_build() -> None:
+    from crossorigin.core.origins import host_extension, regex_samples
+
+    for pattern in (r"https://(a|bb)\.example\.com", r"https://[^a-z0-9\-.:/_A~ ]\.test"):
+        compiled = re.compile(pattern)
+        assert all(compiled.fullmatch(s) for s in regex_samples(compiled))
+    assert regex_samples(re.compile(r"https://(a|bb)x\.example\.com")) == [
+        "https://ax.example.com",
+        "https://bbx.example.com",
+    ]
+    backreference = re.compile(r"https://(a)\1\.example\.com.*")
+    assert regex_samples(backreference) == []  # not sampled, so not refused
+    assert host_extension(backreference) is None
+    assert regex_samples(re.compile(r"https://[^a-z0-9\-.:/_A~ ]\.test")) == []
+    assert regex_samples(re.compile(r"x[^a]")) == ["xb"]
+    # A catch-all is left to the any-origin rules (E301 with credentials), not E109.
+    assert parse_origin_entry(re.compile(".*")) == RegexOrigin(re.compile(".*"))

@@ -177,6 +177,25 @@ def test_regex_with_an_unescaped_dot_is_refused(pattern: str) -> None:
     assert r"\." in str(error)  # the message shows the escaped pattern
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"https://app\.example\.com.*",
+        r"https://app\.example\.com[^/]*",
+        r"https://.*\.example\.com.+",
+    ],
+)
+@pytest.mark.parametrize("credentials", [True, False])
+def test_regex_that_lets_the_origin_go_on_past_the_host_is_refused(
+    pattern: str, credentials: bool
+) -> None:
+    """The regex form of a missing end anchor: app.example.com.evil.net would be granted."""
+    error = config_error(origins=[re.compile(pattern)], supports_credentials=credentials)
+    assert error.id == "E109"
+    assert re.compile(pattern).fullmatch("https://app.example.com.evil.net")
+    assert "end it at the host" in str(error)
+
+
 @pytest.mark.parametrize("entry", [r"https://.*\.example\.com", r"^https://app\.example\.com$"])
 def test_regex_looking_string_is_refused_not_matched_as_a_prefix(entry: str) -> None:
     error = config_error(origins=[entry])

@@ -26,6 +26,7 @@ ERROR_IDS: dict[str, str] = {
     "E106": "subdomain wildcard directly under a public suffix",
     "E107": "regular expression with an unescaped dot",
     "E108": "origin entry of an unsupported type",
+    "E109": "regular expression lets the origin go on past the host",
     "E201": "method is not an HTTP token",
     "E202": "method is forbidden by the Fetch standard",
     "E203": "header name is not an HTTP token",
