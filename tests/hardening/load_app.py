@@ -13,7 +13,9 @@ from crossorigin.flask_ext import extension
 
 # Small caches make the load run go through many evictions (the bounded path).
 if os.environ.get("CROSSORIGIN_LOAD_CACHE_SIZE"):
-    paths.CACHE_SIZE = extension.PATH_CACHE_SIZE = int(os.environ["CROSSORIGIN_LOAD_CACHE_SIZE"])
+    paths.CACHE_SIZE = extension.PATH_CACHE_SIZE = extension.ANSWER_CACHE_SIZE = int(
+        os.environ["CROSSORIGIN_LOAD_CACHE_SIZE"]
+    )
 
 API_ORIGINS = ["https://app.example.com", "https://*.example.com", "http://localhost:*"]
 #: What API_ORIGINS admit, written independently. A pattern entry also admits its

@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from logging import INFO
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -21,10 +22,11 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from ..core.decide import Decision, Reason, decide_actual
+from ..core.decide import MAX_METHOD_LENGTH, Decision, Reason, decide_actual
 from ..core.errors import Problems, ResourceError, SetupError
 from ..core.header_list import apply_decision
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
+from ..core.origins import MAX_ORIGIN_LENGTH
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy
 from .response import (
@@ -142,10 +144,17 @@ class _BlueprintScope:
 
 
 _ALLOWED = Reason.ALLOWED
-_UNKNOWN: Any = object()
 
 #: Distinct raw paths whose path-based policy is remembered; bounded.
 PATH_CACHE_SIZE = 4096
+#: Distinct request shapes (path, Origin, method, cookie) whose answer is remembered.
+ANSWER_CACHE_SIZE = 4096
+#: Longer paths are resolved every time rather than remembered.
+MAX_CACHED_PATH = 1024
+_AnswerKey = tuple[Any, Any, str, bool]
+_Answer = tuple[Decision, "Policy | None", "bool | None", bool]
+#: Stands for "no decision": the path is not covered, the response passes untouched.
+_PASS_THROUGH = Decision(False, Reason.PATH_NOT_COVERED)
 
 
 class CORSState:
@@ -165,6 +174,9 @@ class CORSState:
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
         self._path_cache: dict[str, Policy | None] = {}
+        #: (PATH_INFO, Origin, method, has cookie) -> (decision, policy) for
+        #: path-decided policies without a callable: the hot path's one lookup.
+        self._answers: dict[_AnswerKey, _Answer] = {}
         self._views_seen = -1
         self._decorated = False
         #: Whether any policy depends on the serving view, settled on the first
@@ -180,11 +192,16 @@ class CORSState:
                 key=lambda s: -len(s.prefix),
             )
         )
-        self._path_cache.clear()
+        self._forget()
 
     def set_table(self, table: ResourceTable[Policy]) -> None:
         self.table = table
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was resolved under the old configuration."""
         self._path_cache.clear()
+        self._answers.clear()
 
     # -- resolution ----------------------------------------------------------
 
@@ -244,9 +261,10 @@ class CORSState:
             return cache[raw]
         except KeyError:
             policy = self.resolve(None, routed_path(environ))
-            if len(cache) >= PATH_CACHE_SIZE:
-                cache.clear()
-            cache[raw] = policy
+            if len(raw) <= MAX_CACHED_PATH:
+                if len(cache) >= PATH_CACHE_SIZE:
+                    cache.clear()
+                cache[raw] = policy
             return policy
 
     def policy_for_preflight(self, environ: WSGIEnvironment) -> Policy | None:
@@ -277,7 +295,8 @@ class CORSState:
     # -- the middleware ------------------------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "OPTIONS" and is_preflight_environ(environ):
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "OPTIONS" and is_preflight_environ(environ):
             policy = self.policy_for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 decision = decide_environ(policy, environ)
@@ -296,35 +315,58 @@ class CORSState:
 
         # The policy depends on the path alone: decide before the view runs, so
         # the response only has headers appended (and uncovered paths pass untouched).
-        policy = self._path_cache.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
-        if policy is _UNKNOWN:
-            policy = self._path_policy(environ)
+        key = (
+            environ.get("PATH_INFO"),
+            environ.get("HTTP_ORIGIN"),
+            method,
+            "HTTP_COOKIE" in environ,
+        )
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answer(environ, key)
+        decision, policy, debug, intercept = answer
         if policy is None:
             return self.wsgi_app(environ, start_response)
-        if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-            decision = self.decide(policy, environ)
-        else:  # self.decide, inlined for the common case
-            decision = decide_actual(
-                policy,
-                environ["REQUEST_METHOD"],
-                environ.get("HTTP_ORIGIN"),
-                "HTTP_COOKIE" in environ,
-            )
-            if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
-                log_refusal(decision, policy, environ)
-        debug = policy.debug
+        if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
+            log_refusal(decision, policy, environ)
         if debug is None:
             debug = self._config["DEBUG"]
-        intercept = policy.intercept_exceptions
+        return self.wsgi_app(
+            environ, partial(_append_cors, start_response, decision, debug, intercept)
+        )
 
-        def cors_start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Any:
-            if intercept or status[:1] != "5":
-                headers = apply_decision(headers, decision, debug)
-            return start_response(status, headers, exc_info)
+    def _answer(self, environ: WSGIEnvironment, key: _AnswerKey) -> _Answer:
+        """Resolve and decide a path-decided request; remember it when it is safe to.
 
-        return self.wsgi_app(environ, cors_start_response)
+        The answer is (decision, policy, the policy's ``debug``, its
+        ``intercept_exceptions``), so the hot path reads no attribute twice.
+        """
+        policy = self._path_policy(environ)
+        if policy is None:
+            answer: _Answer = (_PASS_THROUGH, None, None, False)
+        elif "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            # a passed-through preflight
+            return (
+                decide_environ(policy, environ),
+                policy,
+                policy.debug,
+                policy.intercept_exceptions,
+            )
+        else:
+            decision = decide_actual(policy, key[2], key[1], key[3])
+            answer = (decision, policy, policy.debug, policy.intercept_exceptions)
+            if policy.answers is None:  # a callable may answer differently next time
+                return answer
+        path, origin, method, _ = key
+        if (
+            len(path or "") <= MAX_CACHED_PATH
+            and len(origin or "") <= MAX_ORIGIN_LENGTH
+            and len(method) <= MAX_METHOD_LENGTH
+        ):
+            if len(self._answers) >= ANSWER_CACHE_SIZE:
+                self._answers.clear()
+            self._answers[key] = answer
+        return answer
 
     def _call_by_view(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -363,6 +405,21 @@ class CORSState:
         if debug is None:
             debug = self._config["DEBUG"]
         return bool(debug)
+
+
+def _append_cors(
+    start_response: StartResponse,
+    decision: Decision,
+    debug: bool,
+    intercept: bool,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: Any = None,
+) -> Any:
+    """The app's ``start_response`` with the decision's headers applied."""
+    if intercept or status[:1] != "5":
+        headers = apply_decision(headers, decision, debug)
+    return start_response(status, headers, exc_info)
 
 
 def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:

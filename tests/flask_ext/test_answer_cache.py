@@ -1,0 +1,112 @@
+"""The middleware remembers answers per request shape: bounded, and never stale."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask
+
+from crossorigin import CORS
+from crossorigin.flask_ext import extension
+from crossorigin.flask_ext.extension import CORSState
+
+A = "https://a.example.com"
+
+
+def make_app(**options: object) -> Flask:
+    app = Flask(__name__)
+
+    @app.route("/api/items")
+    def items() -> str:
+        return "items"
+
+    @app.route("/other")
+    def other() -> str:
+        return "other"
+
+    CORS(app, resources={"/api/*": options})
+    return app
+
+
+def state_of(app: Flask) -> CORSState:
+    state = app.extensions["cors"]
+    assert isinstance(state, CORSState)
+    return state
+
+
+def test_repeated_requests_are_answered_from_one_entry_and_stay_right() -> None:
+    app = make_app(origins=[A])
+    client = app.test_client()
+    for _ in range(3):
+        granted = client.get("/api/items", headers={"Origin": A})
+        assert granted.headers["Access-Control-Allow-Origin"] == A
+        refused = client.get("/api/items", headers={"Origin": "https://b.example.com"})
+        assert "Access-Control-Allow-Origin" not in refused.headers
+        assert client.get("/other", headers={"Origin": A}).headers.get("Vary") is None
+    assert len(state_of(app)._answers) == 3
+
+
+def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extension, "ANSWER_CACHE_SIZE", 16)
+    app = make_app(origins=["https://*.example.com"])
+    client = app.test_client()
+    for i in range(100):
+        origin = f"https://t{i}.example.com"
+        resp = client.get("/api/items", headers={"Origin": origin})
+        assert resp.headers["Access-Control-Allow-Origin"] == origin
+        assert len(state_of(app)._answers) <= 16
+
+
+def test_long_paths_and_origins_are_decided_but_not_remembered() -> None:
+    app = make_app(origins="*")
+    client = app.test_client()
+    long_path = "/api/" + "x" * extension.MAX_CACHED_PATH
+    assert client.get(long_path).status_code == 404
+    assert client.get(long_path).headers["Access-Control-Allow-Origin"] == "*"
+    client.get("/api/items", headers={"Origin": "https://" + "a" * 300 + ".example"})
+    assert state_of(app)._answers == {}
+    assert long_path not in state_of(app)._path_cache
+
+
+def test_callable_origins_are_asked_on_every_request() -> None:
+    answers = iter([True, False, True])
+    app = make_app(origins=lambda origin: next(answers))
+    client = app.test_client()
+    seen = [
+        "Access-Control-Allow-Origin" in client.get("/api/items", headers={"Origin": A}).headers
+        for _ in range(3)
+    ]
+    assert seen == [True, False, True]
+    assert state_of(app)._answers == {}
+
+
+def test_new_resources_replace_remembered_answers() -> None:
+    app = make_app(origins=[A])
+    client = app.test_client()
+    assert client.get("/api/items", headers={"Origin": A}).headers["Access-Control-Allow-Origin"]
+    state = state_of(app)
+    state.set_table(extension.build_resource_table([{"origins": ["https://b.example.com"]}]))
+    assert state._answers == {}
+    assert (
+        "Access-Control-Allow-Origin" not in client.get("/api/items", headers={"Origin": A}).headers
+    )
+
+
+def test_debug_follows_app_debug_after_answers_are_remembered() -> None:
+    app = make_app(origins=[A])
+    client = app.test_client()
+    assert "X-CORS-Decision" not in client.get("/api/items", headers={"Origin": A}).headers
+    app.debug = True
+    resp = client.get("/api/items", headers={"Origin": A})
+    assert resp.headers["X-CORS-Decision"] == "actual; allowed"
+
+
+def test_every_remembered_refusal_is_still_logged(caplog: pytest.LogCaptureFixture) -> None:
+    app = make_app(origins=[A])
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="crossorigin"):
+        for _ in range(3):
+            client.get("/api/items", headers={"Origin": "https://b.example.com"})
+    refusals = [r for r in caplog.records if "origin-not-allowed" in r.getMessage()]
+    assert len(refusals) == 3
