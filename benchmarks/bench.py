@@ -278,6 +278,9 @@ def _cache_sizes(app: Any) -> str:
     path_cache = getattr(state, "_path_cache", None)
     if path_cache is not None:
         parts.append(f"path cache {len(path_cache)}")
+    answers = getattr(state, "_answers", None)
+    if answers is not None:
+        parts.append(f"answer cache {len(answers)}")
     table = getattr(state, "table", None)
     table_cache = getattr(table, "_cache", None)
     if table_cache is not None:
@@ -285,6 +288,9 @@ def _cache_sizes(app: Any) -> str:
     if table is not None:
         memo = sum(len(getattr(p, "memo", {})) for _, p in table.entries)
         parts.append(f"policy memos {memo}")
+        verdicts = sum(len(getattr(p, "origin_verdicts", None) or {}) for _, p in table.entries)
+        policy_answers = sum(len(getattr(p, "answers", None) or {}) for _, p in table.entries)
+        parts.append(f"origin verdicts {verdicts}, policy answers {policy_answers}")
     return ", ".join(parts)
 
 
