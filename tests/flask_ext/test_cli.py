@@ -274,6 +274,44 @@ def test_check_reports_every_config_error_of_the_app() -> None:
     )
 
 
+def test_check_reports_the_errors_of_every_cors_call_and_decorator() -> None:
+    def broken() -> Flask:
+        app = Flask(__name__)
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+        api = Blueprint("api", __name__)
+        CORS(api, origins=["https://ok.example", "http://lan.example"])
+        CORS(app, origins="*")
+
+        @app.route("/one")
+        @cross_origin(methods=["TRACE"])
+        def one() -> str:
+            return "one"
+
+        @app.route("/two")
+        @cross_origin(origins=["null"], max_age=-1)
+        def two() -> str:
+            return "two"
+
+        app.register_blueprint(api)
+        return app
+
+    result = invoke(broken, "cors", "check")
+    assert result.exit_code == 1
+    ids = [line.split()[1] for line in result.output.splitlines() if line.startswith("error")]
+    assert ids == [f"crossorigin.{i}" for i in ("E301", "E202", "E003", "E103", "E304")]
+    assert result.output.splitlines()[-1] == (
+        "5 errors: the app cannot start with this CORS configuration"
+    )
+
+
+def test_outside_check_the_first_refusal_still_stops_start_up() -> None:
+    with pytest.raises(ConfigError) as info:
+        cross_origin(methods=["TRACE"])
+    assert info.value.id == "E202"
+    with pytest.raises(ConfigError):
+        CORS(Flask(__name__), origins=["null"])
+
+
 def test_check_reports_a_decorator_error_raised_at_import(tmp_path: Path) -> None:
     (tmp_path / "brokenapp.py").write_text(
         textwrap.dedent(

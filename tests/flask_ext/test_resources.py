@@ -269,3 +269,17 @@ def test_unusable_resource_key_is_refused(app: Flask, key: Any) -> None:
         CORS(app, resources={key: {}})
 
     assert info.value.id == "E401"
+
+
+def test_every_problem_across_resources_is_reported_once() -> None:
+    app = Flask(__name__)
+    with pytest.raises(ConfigError) as info:
+        CORS(
+            app,
+            resources={"/a/*": {}, "/b/*": {"methods": ["TRACE"]}, "/c/*": {"origins": ["null"]}},
+            origins="*",
+            supports_credentials=True,
+            max_age=-3,
+        )
+    assert [e.id for e in info.value.all] == ["E003", "E301", "E202", "E103"]
+    assert "(3 more problems in this configuration)" in str(info.value)

@@ -112,9 +112,12 @@ class Problems:
             self.errors.extend(exc.all)
 
     def raise_any(self) -> None:
-        if not self.errors:
+        # One problem found again through another policy (a shared option that
+        # every resource inherits) is reported once.
+        unique = list({error.headline: error for error in self.errors}.values())
+        if not unique:
             return
-        first, *rest = self.errors
+        first, *rest = unique
         if rest:
             first.also = tuple(rest)
             count = f"{len(rest)} more problem" + ("s" if len(rest) > 1 else "")

@@ -171,17 +171,24 @@ _COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def normalize_options(options: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
-    """Check names and types; return canonical values for the options given."""
-    problems = Problems()
-    with problems.check():
+def normalize_options(
+    options: Mapping[str, Any], *, where: str = "", problems: Problems | None = None
+) -> dict[str, Any]:
+    """Check names and types; return canonical values for the options given.
+
+    With ``problems``, errors are recorded there and the valid options returned,
+    so later checks still see them; without, the errors are raised.
+    """
+    found = Problems() if problems is None else problems
+    with found.check():
         check_names(options, where=where)
     out: dict[str, Any] = {}
     for name, value in options.items():
         if name in OPTION_NAMES:
-            with problems.check():
+            with found.check():
                 out[name] = _normalize(name, value)
-    problems.raise_any()
+    if problems is None:
+        found.raise_any()
     return out
 
 

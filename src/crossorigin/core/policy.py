@@ -97,10 +97,7 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
     checked for unsafe combinations. Raises a ``ConfigError`` subclass.
     """
     problems = Problems()
-    normalized = []
-    for layer in layers:
-        with problems.check():
-            normalized.append(normalize_options(layer))
+    normalized = [normalize_options(layer, problems=problems) for layer in layers]
     opts = merge(DEFAULT_OPTIONS, *normalized)
     opts.pop("resources", None)
 

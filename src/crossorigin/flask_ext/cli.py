@@ -57,7 +57,14 @@ from ..doctor import (
     url_origin,
     use_color,
 )
-from .extension import EXTENSION_KEY, POLICY_ATTR, CORSState, PolicySource, endpoint_for
+from .extension import (
+    EXTENSION_KEY,
+    POLICY_ATTR,
+    CORSState,
+    PolicySource,
+    collecting_config_errors,
+    endpoint_for,
+)
 
 __all__ = [
     "Finding",
@@ -718,9 +725,13 @@ def routes_command(ctx: click.Context, sort: str, all_methods: bool) -> None:
 @click.pass_context
 def check_command(ctx: click.Context, strict: bool) -> None:
     """Check the CORS configuration: errors exit with status 1, for CI."""
+    refused: list[ConfigError] = []
     try:
-        app = _load_app(ctx)
+        with collecting_config_errors() as refused:
+            app = _load_app(ctx)
     except ConfigError as exc:
+        refused += exc.all
+    if refused:
         findings = [
             Finding(
                 "error",
@@ -728,7 +739,7 @@ def check_command(ctx: click.Context, strict: bool) -> None:
                 "loading the app",
                 error.headline.removeprefix(f"crossorigin.{error.id}: "),
             )
-            for error in exc.all
+            for error in refused
         ]
         for line in format_findings(findings):
             click.echo(line)

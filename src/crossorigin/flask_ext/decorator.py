@@ -17,9 +17,10 @@ from flask import Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..core.errors import ConfigError
 from ..core.header_list import apply_decision
 from ..core.policy import Policy, build_policy
-from .extension import EXTENSION_KEY, POLICY_ATTR
+from .extension import EXTENSION_KEY, POLICY_ATTR, refuse
 from .response import (
     debug_enabled,
     decide_environ,
@@ -45,7 +46,11 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         return cross_origin()(args[0])
     if args:
         raise TypeError("cross_origin() takes keyword options only, e.g. origins=[...]")
-    policy = build_policy(options)
+    try:
+        policy = build_policy(options)
+    except ConfigError as error:
+        refuse(error)  # raises, unless `flask cors check` is collecting errors
+        return _unchanged
 
     def decorator(view: F) -> F:
         def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
@@ -74,6 +79,10 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         return cast(F, wrapper)
 
     return decorator
+
+
+def _unchanged(view: F) -> F:
+    return view
 
 
 def _answer_preflight(policy: Policy, app_debug: bool) -> Response:

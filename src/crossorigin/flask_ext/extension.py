@@ -11,7 +11,9 @@ its routes.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from logging import INFO
@@ -23,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ..core.decide import MAX_METHOD_LENGTH, Decision, Reason, decide_actual
-from ..core.errors import Problems, ResourceError, SetupError
+from ..core.errors import ConfigError, Problems, ResourceError, SetupError
 from ..core.header_list import apply_decision
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.origins import MAX_ORIGIN_LENGTH
@@ -54,11 +56,7 @@ def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Polic
     Every resource is checked even after one fails, so the error lists them all.
     """
     problems = Problems()
-    normalized = []
-    for layer in layers:
-        with problems.check():
-            normalized.append(normalize_options(layer))
-    problems.raise_any()
+    normalized = [normalize_options(layer, problems=problems) for layer in layers]
     resources: Any = "/*"
     for layer in normalized:
         if "resources" in layer:
@@ -451,6 +449,30 @@ def get_state(app: Flask) -> CORSState:
     return state
 
 
+_collected: ContextVar[list[ConfigError] | None] = ContextVar("crossorigin_collected", default=None)
+
+
+@contextmanager
+def collecting_config_errors() -> Iterator[list[ConfigError]]:
+    """While active, ``CORS()`` and ``@cross_origin`` record configuration errors and
+    go on without that policy, so that ``flask cors check`` can load the whole app
+    and report every refusal, not only the first one."""
+    found: list[ConfigError] = []
+    token = _collected.set(found)
+    try:
+        yield found
+    finally:
+        _collected.reset(token)
+
+
+def refuse(error: ConfigError) -> None:
+    """Raise ``error`` (start-up stops), or record it under :func:`collecting_config_errors`."""
+    found = _collected.get()
+    if found is None:
+        raise error
+    found.extend(error.all)
+
+
 class CORS:
     """Cross-Origin Resource Sharing for a Flask app or blueprint.
 
@@ -464,15 +486,32 @@ class CORS:
     """
 
     def __init__(self, app: Flask | Blueprint | None = None, **options: Any):
-        normalize_options(options)
         self._options = options
+        self._refused = False
         if app is not None:
-            self.init_app(app)
+            self.init_app(app)  # checks every layer at once
+            return
+        try:
+            normalize_options(options)
+        except ConfigError as error:
+            refuse(error)
+            self._refused = True  # reported; nothing more to build from these options
 
     def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
-        normalize_options(options)
+        if self._refused:
+            return
+        try:
+            self._init(app, options)
+        except ConfigError as error:
+            refuse(error)
+
+    def _init(self, app: Flask | Blueprint, options: Mapping[str, Any]) -> None:
         layers: list[Mapping[str, Any]] = [self._options, options]
         if isinstance(app, Blueprint):
+            problems = Problems()
+            for layer in layers:
+                normalize_options(layer, problems=problems)
+            problems.raise_any()
             self._init_blueprint(app, layers)
             return
         if not isinstance(app, Flask):
@@ -508,7 +547,11 @@ class CORS:
 
         def register(setup: BlueprintSetupState) -> None:
             app = cast(Flask, setup.app)
-            table = build_resource_table([options_from_config(app.config), *layers])
+            try:
+                table = build_resource_table([options_from_config(app.config), *layers])
+            except ConfigError as error:
+                refuse(error)
+                return
             prefix = (setup.url_prefix or "").rstrip("/")
             name = f"{setup.name_prefix}.{setup.name}".lstrip(".")
             get_state(app).add_blueprint(_BlueprintScope(name, prefix, table))
