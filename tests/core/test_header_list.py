@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from crossorigin.core.decide import Decision, Reason
-from crossorigin.core.header_list import DEBUG_HEADER, apply_decision, merge_vary
+from crossorigin.core.header_list import (
+    DEBUG_HEADER,
+    apply_decision,
+    merge_vary,
+    start_response_applying,
+)
 
 GRANT = Decision(
     False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin"
@@ -83,3 +88,62 @@ def test_debug_header_replaces_any_previous_one() -> None:
     assert [v for n, v in out if n == DEBUG_HEADER] == ["actual; origin-not-allowed"]
     preflight = Decision(True, Reason.ALLOWED)
     assert dict(apply_decision([], preflight, debug=True))[DEBUG_HEADER] == "preflight; allowed"
+
+
+def _send(
+    decision: Decision,
+    status: str,
+    headers: list[tuple[str, str]],
+    *,
+    debug: bool = False,
+    intercept: bool = True,
+) -> tuple[str, list[tuple[str, str]], object]:
+    sent: list[tuple[str, list[tuple[str, str]], object]] = []
+
+    def start_response(s: str, h: list[tuple[str, str]], exc_info: object = None) -> str:
+        sent.append((s, list(h), exc_info))
+        return "write"
+
+    assert (
+        start_response_applying(start_response, decision, debug, intercept, status, headers, "e")
+        == "write"
+    )
+    (result,) = sent
+    return result
+
+
+EXPOSE_ALL = Decision(
+    False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin", True
+)
+
+
+@pytest.mark.parametrize(
+    ("decision", "status", "headers", "options", "after"),
+    [
+        # The usual response: the precomputed headers are appended as they are.
+        (GRANT, "200 OK", [("Content-Type", "text/plain")], {},
+         [("Content-Type", "text/plain"), *GRANT.appended]),
+        (REFUSE, "404 NOT FOUND", [], {}, [("Vary", "Origin")]),
+        # A header that could clash goes through the general path: replaced, merged.
+        (GRANT, "200 OK", [("access-control-allow-origin", "*"), ("vary", "Cookie")], {},
+         [*GRANT.headers, ("Vary", "Cookie, Origin")]),
+        (GRANT, "200 OK", [("", "x")], {}, [("", "x"), *GRANT.appended]),
+        (GRANT, "200 OK", [], {"debug": True},
+         [*GRANT.appended, (DEBUG_HEADER, "actual; allowed")]),
+        (EXPOSE_ALL, "200 OK", [("X-Total", "1")], {},
+         [("X-Total", "1"), *EXPOSE_ALL.headers,
+          ("Access-Control-Expose-Headers", "X-Total"), ("Vary", "Origin")]),
+        # intercept_exceptions=False leaves 5xx responses alone, not others.
+        (GRANT, "500 INTERNAL SERVER ERROR", [], {"intercept": False}, []),
+        (GRANT, "404 NOT FOUND", [], {"intercept": False}, list(GRANT.appended)),
+        (GRANT, "500 INTERNAL SERVER ERROR", [], {}, list(GRANT.appended)),
+    ],
+)  # fmt: skip
+def test_start_response_applying(
+    decision: Decision,
+    status: str,
+    headers: list[tuple[str, str]],
+    options: dict[str, bool],
+    after: list[tuple[str, str]],
+) -> None:
+    assert _send(decision, status, headers, **options) == (status, after, "e")

@@ -8,6 +8,9 @@ header the application set (a response never carries two
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .decide import Decision
 from .headers import (
     ACEH,
@@ -33,7 +36,7 @@ def merge_vary(values: list[str], tokens: str) -> str | None:
     return ", ".join([v for v in values if v.strip()] + missing)
 
 
-#: First letters of the header names the slow path must look at (CORS, Vary, debug).
+#: First letters of the header names that need the general path (CORS, Vary, debug).
 _SUSPECT_INITIALS = frozenset("AaVvXx")
 
 
@@ -41,14 +44,6 @@ def apply_decision(
     headers: list[tuple[str, str]], decision: Decision, debug: bool = False
 ) -> list[tuple[str, str]]:
     """Return ``headers`` with the decision applied (the list may be reused)."""
-    if not debug and not decision.expose_from_response:
-        # Fast path: nothing in the response that could clash (the usual case).
-        for name, _ in headers:
-            if name[:1] in _SUSPECT_INITIALS:
-                break
-        else:
-            headers += decision.appended
-            return headers
     vary_values: list[str] | None = None
     owned = False
     for name, value in headers:
@@ -85,3 +80,35 @@ def apply_decision(
         headers = [(n, v) for n, v in headers if n.lower() != DEBUG_HEADER.lower()]
         headers.append((DEBUG_HEADER, f"{kind}; {decision.reason.value}"))
     return headers
+
+
+def start_response_applying(
+    start_response: Callable[..., Any],
+    decision: Decision,
+    debug: bool,
+    intercept: bool,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: Any = None,
+) -> Any:
+    """A WSGI ``start_response`` (bind the first four arguments) that applies ``decision``.
+
+    The per-request hot path. A 5xx response is left alone unless ``intercept``
+    (``intercept_exceptions``). When no response header could clash with ours (no
+    name starting like a CORS, ``Vary`` or debug header: the usual case), the
+    decision's headers are appended as one precomputed tuple; otherwise
+    :func:`apply_decision` replaces and merges.
+    """
+    if intercept or status[:1] != "5":
+        if not debug and not decision.expose_from_response:
+            try:
+                for name, _ in headers:
+                    if name[0] in _SUSPECT_INITIALS:
+                        break
+                else:
+                    headers += decision.appended
+                    return start_response(status, headers, exc_info)
+            except IndexError:  # an empty header name: the general path copes
+                pass
+        headers = apply_decision(headers, decision, debug)
+    return start_response(status, headers, exc_info)

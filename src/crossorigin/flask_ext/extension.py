@@ -26,7 +26,7 @@ from werkzeug.routing import RequestRedirect
 
 from ..core.decide import MAX_METHOD_LENGTH, Decision, Reason, decide_actual
 from ..core.errors import ConfigError, Problems, ResourceError, SetupError
-from ..core.header_list import apply_decision
+from ..core.header_list import start_response_applying
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.origins import MAX_ORIGIN_LENGTH
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
@@ -330,7 +330,7 @@ class CORSState:
         if debug is None:
             debug = self._config["DEBUG"]
         return self.wsgi_app(
-            environ, partial(_append_cors, start_response, decision, debug, intercept)
+            environ, partial(start_response_applying, start_response, decision, debug, intercept)
         )
 
     def _answer(self, environ: WSGIEnvironment, key: _AnswerKey) -> _Answer:
@@ -375,10 +375,13 @@ class CORSState:
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
             policy = self.policy_for_response(environ)
-            if policy is not None and (policy.intercept_exceptions or status[:1] != "5"):
-                decision = self.decide(policy, environ)
-                headers = apply_decision(headers, decision, self.debug_for(policy))
-            return start_response(status, headers, exc_info)
+            if policy is None or not (policy.intercept_exceptions or status[:1] != "5"):
+                return start_response(status, headers, exc_info)
+            decision = self.decide(policy, environ)
+            debug = self.debug_for(policy)
+            return start_response_applying(
+                start_response, decision, debug, True, status, headers, exc_info
+            )
 
         return self.wsgi_app(environ, cors_start_response)
 
@@ -403,21 +406,6 @@ class CORSState:
         if debug is None:
             debug = self._config["DEBUG"]
         return bool(debug)
-
-
-def _append_cors(
-    start_response: StartResponse,
-    decision: Decision,
-    debug: bool,
-    intercept: bool,
-    status: str,
-    headers: list[tuple[str, str]],
-    exc_info: Any = None,
-) -> Any:
-    """The app's ``start_response`` with the decision's headers applied."""
-    if intercept or status[:1] != "5":
-        headers = apply_decision(headers, decision, debug)
-    return start_response(status, headers, exc_info)
 
 
 def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
