@@ -342,18 +342,12 @@ class CORSState:
         policy = self._path_policy(environ)
         if policy is None:
             answer: _Answer = (_PASS_THROUGH, None, None, False)
-        elif "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-            # a passed-through preflight
-            return (
-                decide_environ(policy, environ),
-                policy,
-                policy.debug,
-                policy.intercept_exceptions,
-            )
         else:
-            decision = decide_actual(policy, key[2], key[1], key[3])
+            decision = self.decision_for(policy, environ)
             answer = (decision, policy, policy.debug, policy.intercept_exceptions)
-            if policy.answers is None:  # a callable may answer differently next time
+            if policy.answers is None or "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+                # A callable may answer differently next time; a passed-through
+                # preflight depends on more than the key.
                 return answer
         path, origin, method, _ = key
         if (
@@ -377,7 +371,9 @@ class CORSState:
             policy = self.policy_for_response(environ)
             if policy is None or not (policy.intercept_exceptions or status[:1] != "5"):
                 return start_response(status, headers, exc_info)
-            decision = self.decide(policy, environ)
+            decision = self.decision_for(policy, environ)
+            if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
+                log_refusal(decision, policy, environ)
             debug = self.debug_for(policy)
             return start_response_applying(
                 start_response, decision, debug, True, status, headers, exc_info
@@ -385,20 +381,16 @@ class CORSState:
 
         return self.wsgi_app(environ, cors_start_response)
 
-    def decide(self, policy: Policy, environ: WSGIEnvironment) -> Decision:
-        """The decision for a request that reaches the app, logged if refused."""
+    def decision_for(self, policy: Policy, environ: WSGIEnvironment) -> Decision:
+        """The decision for a request that reaches the app."""
         if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-            decision = decide_environ(policy, environ)  # a passed-through preflight
-        else:
-            decision = decide_actual(
-                policy,
-                environ["REQUEST_METHOD"],
-                environ.get("HTTP_ORIGIN"),
-                "HTTP_COOKIE" in environ,
-            )
-        if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
-            log_refusal(decision, policy, environ)
-        return decision
+            return decide_environ(policy, environ)  # a passed-through preflight
+        return decide_actual(
+            policy,
+            environ["REQUEST_METHOD"],
+            environ.get("HTTP_ORIGIN"),
+            "HTTP_COOKIE" in environ,
+        )
 
     def debug_for(self, policy: Policy) -> bool:
         """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""
