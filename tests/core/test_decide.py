@@ -557,3 +557,58 @@ def test_preflights_reuse_the_origin_verdict() -> None:
     assert policy.origin_verdicts == {origin: (origin, Reason.ALLOWED)}
     policy.origin_verdicts[origin] = (None, Reason.ORIGIN_NOT_ALLOWED)  # proves the lookup
     assert decide_preflight(policy, origin, "PUT").reason is Reason.ORIGIN_NOT_ALLOWED
+
+
+HINTED = build_policy(
+    {
+        "origins": [A],
+        "methods": ["GET", "PUT"],
+        "allow_headers": ["X-Ok"],
+        "supports_credentials": True,
+        "max_age": 60,
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "headers", "private", "hint"),
+    [
+        # A refused method other than GET/HEAD/POST: the configured list, so the
+        # browser names the method.
+        (A, "DELETE", None, None, (("Access-Control-Allow-Origin", A),
+         ("Access-Control-Allow-Credentials", "true"),
+         ("Access-Control-Allow-Methods", "GET, PUT"))),
+        # GET/HEAD/POST pass any Allow-Methods in a browser: no hint, or it would pass.
+        (A, "POST", "x-ok", None, ()),
+        # A refused header: every other check answered, the passed names echoed.
+        (A, "PUT", "x-ok, x-other", None, (("Access-Control-Allow-Origin", A),
+         ("Access-Control-Allow-Credentials", "true"),
+         ("Access-Control-Allow-Methods", "GET, PUT"),
+         ("Access-Control-Allow-Headers", "x-ok"))),
+        (A, "get", "x-other", None, (("Access-Control-Allow-Origin", A),
+         ("Access-Control-Allow-Credentials", "true"),
+         ("Access-Control-Allow-Methods", "GET, PUT, get"))),
+        # No hint when the origin is refused, the list is malformed, or for private
+        # network access (browsers that only warn would send the request).
+        ("https://evil.example", "DELETE", None, None, ()),
+        (A, "PUT", "x ok", None, ()),
+        (A, "PUT", "x-ok", "true", ()),
+    ],
+)  # fmt: skip
+def test_refused_preflight_hints_only_where_the_browser_still_fails(
+    origin: str,
+    method: str,
+    headers: str | None,
+    private: str | None,
+    hint: tuple[tuple[str, str], ...],
+) -> None:
+    decision = decide_preflight(HINTED, origin, method, headers, private)
+    assert not decision.allowed
+    assert decision.headers == ()
+    assert decision.hint_headers == hint
+
+
+def test_head_preflight_follows_get_and_echoes_head() -> None:
+    decision = decide_preflight(build_policy({"origins": [A], "methods": ["GET"]}), A, "HEAD")
+    assert decision.allowed
+    assert ("Access-Control-Allow-Methods", "HEAD") in decision.headers

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask, abort
 
 from crossorigin import CORS
+from crossorigin.core.fetchcheck import FetchRequest, HTTPResponse, check_preflight
 
 from .helpers import (
     ACAC,
@@ -339,6 +340,46 @@ def test_refused_preflight_explains_itself_in_debug_mode(app: Flask, how: str) -
     assert "origin-not-allowed" in response.headers["X-CORS-Decision"]
     assert SECRET_ORIGIN in body
     assert EVIL in body
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason", "named"),
+    [
+        ({ACRM: "DELETE"}, "method-not-allowed", {"Access-Control-Allow-Methods": "GET, PUT"}),
+        (
+            {ACRM: "PUT", ACRH: "x-secret-header, x-other"},
+            "header-not-allowed",
+            {
+                "Access-Control-Allow-Methods": "GET, PUT",
+                "Access-Control-Allow-Headers": "x-secret-header",
+            },
+        ),
+    ],
+)  # fmt: skip
+def test_debug_mode_refusal_makes_the_browser_name_the_failing_check(
+    app: Flask, headers: dict[str, str], reason: str, named: dict[str, str]
+) -> None:
+    refusing_app(app, debug=True)
+
+    response = app.test_client().options("/api/data", headers={"Origin": SECRET_ORIGIN, **headers})
+
+    assert response.status_code == 200
+    assert cors_headers(response) == {
+        "Access-Control-Allow-Origin": SECRET_ORIGIN,
+        "Access-Control-Allow-Credentials": "true",
+        **named,
+    }
+    assert response.headers["X-CORS-Decision"] == f"preflight; {reason}"
+    assert ("x-other" if ACRH in headers else "DELETE") in response.get_data(as_text=True)
+    # The browser still fails the preflight, now on the check that matters.
+    request_headers = tuple((n.strip(), "1") for n in headers.get(ACRH, "").split(",") if n)
+    verdict = check_preflight(
+        FetchRequest(
+            SECRET_ORIGIN, "http://localhost/api/data", headers[ACRM], request_headers, "include"
+        ),
+        HTTPResponse(response.status_code, tuple(response.headers.items())),
+    )
+    assert verdict.codes == (reason,)
 
 
 def test_debug_false_overrides_app_debug(app: Flask) -> None:

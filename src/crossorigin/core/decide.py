@@ -36,6 +36,8 @@ from .policy import Policy
 #: Distinct request origins whose match result is remembered per policy (not
 #: for callables, whose answer may change); cleared when full.
 ORIGIN_CACHE_SIZE = 1024
+#: Methods a browser accepts whatever Access-Control-Allow-Methods says.
+_SAFELISTED_METHODS = frozenset(("GET", "HEAD", "POST"))
 #: Grants for pattern-matched origins kept per policy beyond the exact ones.
 MEMO_LIMIT = 1024
 #: Distinct (origin, method, cookie) shapes of actual requests whose decision is
@@ -78,6 +80,11 @@ class Decision:
     vary: str | None = None
     expose_from_response: bool = False
     detail: str = ""
+    #: For a preflight refused for its method or a header after its origin was
+    #: granted: headers that make the browser name the failing check in its console
+    #: ("Method PUT is not allowed by Access-Control-Allow-Methods") and still fail
+    #: it. Sent only in debug mode.
+    hint_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -227,38 +234,62 @@ def decide_preflight(
     acao, reason = _granted_origin(policy, origin)
     if acao is None:
         return Decision(True, reason, vary=vary)
+    base: list[tuple[str, str]] = [(ACAO, acao)]
+    if policy.credentials:
+        base.append((ACAC, "true"))
     # Fetch: the method compares case-sensitively; a lower-case method that
     # matches a configured one is echoed as sent, so the browser's check passes.
     if len(request_method) > 64 or not is_token(request_method):
         return Decision(True, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=request_method[:64])
     if not policy.allows_method(request_method):
-        return Decision(True, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=request_method)
+        # Browsers let GET, HEAD and POST through any Access-Control-Allow-Methods,
+        # so a hint would pass the preflight; only other methods get one.
+        hint = (
+            ()
+            if request_method in _SAFELISTED_METHODS
+            else (*base, (ACAM, policy.allow_methods_value))
+        )
+        return Decision(
+            True, Reason.METHOD_NOT_ALLOWED, vary=vary, detail=request_method, hint_headers=hint
+        )
+    base.append((ACAM, _allowed_methods_value(policy, request_method)))
     names = split_header_names(request_headers) if request_headers else []
     if names is None:
         detail = (request_headers or "")[:MAX_REQUEST_HEADER_LENGTH]
         return Decision(True, Reason.HEADER_NOT_ALLOWED, vary=vary, detail=detail[:200])
     refused = [name for name in names if not policy.allows_header(name)]
-    if refused:
-        return Decision(True, Reason.HEADER_NOT_ALLOWED, vary=vary, detail=", ".join(refused))
-    wants_private = private_network == "true"
-    if wants_private and not policy.allow_private_network:
-        return Decision(True, Reason.PRIVATE_NETWORK_NOT_ALLOWED, vary=vary)
-
-    headers: list[tuple[str, str]] = [(ACAO, acao)]
-    if policy.credentials:
-        headers.append((ACAC, "true"))
-    if request_method in policy.methods and not policy.any_method:
-        headers.append((ACAM, policy.allow_methods_value))
-    elif request_method.upper() in policy.methods and not policy.any_method:
-        headers.append((ACAM, f"{policy.allow_methods_value}, {request_method}"))
-    else:
-        headers.append((ACAM, request_method))
     if names:
         # Echo only names that passed the check: concrete, never "*", so
         # Authorization and credentialed requests work in every browser.
-        headers.append((ACAH, ", ".join(dict.fromkeys(names))))
+        passed = [name for name in dict.fromkeys(names) if name not in refused]
+        if passed:
+            base.append((ACAH, ", ".join(passed)))
+    if refused:
+        return Decision(
+            True,
+            Reason.HEADER_NOT_ALLOWED,
+            vary=vary,
+            detail=", ".join(refused),
+            hint_headers=tuple(base),
+        )
     if policy.max_age_value is not None:
-        headers.append((ACMA, policy.max_age_value))
+        base.append((ACMA, policy.max_age_value))
+    wants_private = private_network == "true"
+    if wants_private and not policy.allow_private_network:
+        # No hint: browsers that only warn about private network access would
+        # then send the request itself.
+        return Decision(True, Reason.PRIVATE_NETWORK_NOT_ALLOWED, vary=vary)
     if wants_private:
-        headers.append((ACAPN, "true"))
-    return Decision(True, Reason.ALLOWED, tuple(headers), vary)
+        base.append((ACAPN, "true"))
+    return Decision(True, Reason.ALLOWED, tuple(base), vary)
+
+
+def _allowed_methods_value(policy: Policy, request_method: str) -> str:
+    """What Access-Control-Allow-Methods says for a granted ``request_method``."""
+    if policy.any_method:
+        return request_method
+    if request_method in policy.methods:
+        return policy.allow_methods_value
+    if request_method.upper() in policy.methods:
+        return f"{policy.allow_methods_value}, {request_method}"
+    return request_method  # HEAD, allowed through GET

@@ -6,6 +6,7 @@ Shared by the app middleware and the standalone decorator.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -94,6 +95,15 @@ def preflight_answer(
     """The extension's own answer to a preflight: status, headers, body."""
     if decision.allowed:
         status, body = status_line(policy.preflight_status), b""
+    elif debug and decision.hint_headers:
+        # A 2xx with the headers that make the browser's console name the check
+        # that fails (the method or a header), rather than "no ok status".
+        text = sentence(decision, policy, environ)
+        status, body = (
+            status_line(policy.preflight_status),
+            (text + "\n").encode("ascii", "replace"),
+        )
+        decision = replace(decision, headers=decision.hint_headers)
     else:
         text = (
             sentence(decision, policy, environ)
