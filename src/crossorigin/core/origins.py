@@ -420,7 +420,7 @@ def _sample_seq(items: list[Any], sp: Any) -> list[str]:
 
 
 def _sample_item(op: Any, arg: Any, sp: Any) -> list[str]:
-    c = sp._constants if hasattr(sp, "_constants") else sp
+    c = sp  # re._parser re-exports the opcode constants
     if op is c.LITERAL:
         return [chr(arg)]
     if op is c.NOT_LITERAL:

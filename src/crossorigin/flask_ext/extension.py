@@ -33,6 +33,7 @@ from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy
 from .response import (
     WSGIEnvironment,
+    debug_enabled,
     decide_environ,
     is_preflight_environ,
     log_refusal,
@@ -172,8 +173,9 @@ class CORSState:
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
         self._path_cache: dict[str, Policy | None] = {}
-        #: (PATH_INFO, Origin, method, has cookie) -> (decision, policy) for
-        #: path-decided policies without a callable: the hot path's one lookup.
+        #: (PATH_INFO, Origin, method, has cookie) -> (decision, policy, debug,
+        #: intercept_exceptions) for path-decided policies without a callable: the
+        #: hot path's one lookup.
         self._answers: dict[_AnswerKey, _Answer] = {}
         self._views_seen = -1
         self._decorated = False
@@ -274,11 +276,7 @@ class CORSState:
         return self.resolve(endpoint, req.path)
 
     def policy_for_response(self, environ: WSGIEnvironment) -> Policy | None:
-        if not self._by_endpoint():
-            try:
-                return self._path_cache[environ["PATH_INFO"]]
-            except KeyError:
-                return self._path_policy(environ)
+        """The governing policy once Flask has routed the request (view-dependent apps)."""
         req = environ.get("werkzeug.request")
         if not isinstance(req, Request):
             return self._path_policy(environ)
@@ -327,7 +325,7 @@ class CORSState:
             return self.wsgi_app(environ, start_response)
         if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
             log_refusal(decision, policy, environ)
-        if debug is None:
+        if debug is None:  # debug_for, inlined: the answer holds policy.debug
             debug = self._config["DEBUG"]
         return self.wsgi_app(
             environ, partial(start_response_applying, start_response, decision, debug, intercept)
@@ -394,10 +392,7 @@ class CORSState:
 
     def debug_for(self, policy: Policy) -> bool:
         """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""
-        debug = policy.debug
-        if debug is None:
-            debug = self._config["DEBUG"]
-        return bool(debug)
+        return debug_enabled(policy, bool(self._config["DEBUG"]))
 
 
 def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:

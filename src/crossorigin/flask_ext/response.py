@@ -95,22 +95,20 @@ def preflight_answer(
     """The extension's own answer to a preflight: status, headers, body."""
     if decision.allowed:
         status, body = status_line(policy.preflight_status), b""
-    elif debug and decision.hint_headers:
-        # A 2xx with the headers that make the browser's console name the check
-        # that fails (the method or a header), rather than "no ok status".
-        text = sentence(decision, policy, environ)
-        status, body = (
-            status_line(policy.preflight_status),
-            (text + "\n").encode("ascii", "replace"),
-        )
-        decision = replace(decision, headers=decision.hint_headers)
     else:
         text = (
             sentence(decision, policy, environ)
             if debug
             else f"CORS preflight refused: {decision.reason.value}"
         )
-        status, body = status_line(403), (text + "\n").encode("ascii", "replace")
+        body = (text + "\n").encode("ascii", "replace")
+        if debug and decision.hint_headers:
+            # A 2xx with the checks that passed, so the browser's console names the
+            # one that fails (the method or a header) instead of blaming the origin.
+            status = status_line(policy.preflight_status)
+            decision = replace(decision, headers=decision.hint_headers)
+        else:
+            status = status_line(403)
     headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
     return status, apply_decision(headers, decision, debug=debug), body
 
