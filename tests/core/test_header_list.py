@@ -9,7 +9,7 @@ from crossorigin.core.header_list import (
     DEBUG_HEADER,
     apply_decision,
     merge_vary,
-    start_response_applying,
+    start_response_applier,
 )
 
 GRANT = Decision(
@@ -105,7 +105,7 @@ def _send(
         return "write"
 
     assert (
-        start_response_applying(start_response, decision, debug, intercept, status, headers, "e")
+        start_response_applier(decision, debug, intercept)(start_response, status, headers, "e")
         == "write"
     )
     (result,) = sent
@@ -135,11 +135,13 @@ EXPOSE_ALL = Decision(
           ("Access-Control-Expose-Headers", "X-Total"), ("Vary", "Origin")]),
         # intercept_exceptions=False leaves 5xx responses alone, not others.
         (GRANT, "500 INTERNAL SERVER ERROR", [], {"intercept": False}, []),
+        (GRANT, "500 INTERNAL SERVER ERROR", [], {"intercept": False, "debug": True}, []),
+        (EXPOSE_ALL, "503 SERVICE UNAVAILABLE", [], {"intercept": False}, []),
         (GRANT, "404 NOT FOUND", [], {"intercept": False}, list(GRANT.appended)),
         (GRANT, "500 INTERNAL SERVER ERROR", [], {}, list(GRANT.appended)),
     ],
 )  # fmt: skip
-def test_start_response_applying(
+def test_start_response_applier(
     decision: Decision,
     status: str,
     headers: list[tuple[str, str]],

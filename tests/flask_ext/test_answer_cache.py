@@ -110,3 +110,21 @@ def test_every_remembered_refusal_is_still_logged(caplog: pytest.LogCaptureFixtu
             client.get("/api/items", headers={"Origin": "https://b.example.com"})
     refusals = [r for r in caplog.records if "origin-not-allowed" in r.getMessage()]
     assert len(refusals) == 3
+
+
+def test_preflights_passed_to_the_app_are_decided_after_routing_and_not_remembered() -> None:
+    app = make_app(origins=[A], automatic_options=False)
+
+    @app.route("/api/own", methods=["OPTIONS"])
+    def own() -> str:
+        return "own preflight"
+
+    client = app.test_client()
+    for _ in range(2):
+        resp = client.options(
+            "/api/own", headers={"Origin": A, "Access-Control-Request-Method": "PUT"}
+        )
+        assert resp.get_data(as_text=True) == "own preflight"
+        assert resp.headers["Access-Control-Allow-Origin"] == A
+        assert "PUT" in resp.headers["Access-Control-Allow-Methods"]
+    assert state_of(app)._answers == {}

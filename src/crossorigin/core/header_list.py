@@ -82,33 +82,55 @@ def apply_decision(
     return headers
 
 
-def start_response_applying(
-    start_response: Callable[..., Any],
-    decision: Decision,
-    debug: bool,
-    intercept: bool,
-    status: str,
-    headers: list[tuple[str, str]],
-    exc_info: Any = None,
-) -> Any:
-    """A WSGI ``start_response`` (bind the first four arguments) that applies ``decision``.
+#: ``(start_response, status, headers, exc_info=None)``: a WSGI ``start_response``
+#: once ``start_response`` is bound (``functools.partial``).
+StartResponseApplier = Callable[..., Any]
 
-    The per-request hot path. A 5xx response is left alone unless ``intercept``
-    (``intercept_exceptions``). When no response header could clash with ours (no
-    name starting like a CORS, ``Vary`` or debug header: the usual case), the
-    decision's headers are appended as one precomputed tuple; otherwise
-    :func:`apply_decision` replaces and merges.
+
+def start_response_applier(
+    decision: Decision, debug: bool = False, intercept: bool = True
+) -> StartResponseApplier:
+    """The ``start_response`` wrapper that applies ``decision``, built once per answer.
+
+    A 5xx response is left alone unless ``intercept`` (``intercept_exceptions``).
+    In the usual case (no debug header, nothing exposed from the response, and no
+    response header named like a CORS, ``Vary`` or debug header) the decision's
+    headers are appended as one precomputed tuple; otherwise :func:`apply_decision`
+    replaces and merges. Built ahead so the per-request hot path binds one argument.
     """
-    if intercept or status[:1] != "5":
-        if not debug and not decision.expose_from_response:
+    if debug or decision.expose_from_response:
+
+        def applying(
+            start_response: Callable[..., Any],
+            status: str,
+            headers: list[tuple[str, str]],
+            exc_info: Any = None,
+        ) -> Any:
+            if intercept or status[:1] != "5":
+                headers = apply_decision(headers, decision, debug)
+            return start_response(status, headers, exc_info)
+
+        return applying
+
+    appended = decision.appended
+    suspect = _SUSPECT_INITIALS
+
+    def appending(
+        start_response: Callable[..., Any],
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: Any = None,
+    ) -> Any:
+        if intercept or status[:1] != "5":
             try:
                 for name, _ in headers:
-                    if name[0] in _SUSPECT_INITIALS:
+                    if name[0] in suspect:
+                        headers = apply_decision(headers, decision)
                         break
                 else:
-                    headers += decision.appended
-                    return start_response(status, headers, exc_info)
+                    headers += appended
             except IndexError:  # an empty header name: the general path copes
-                pass
-        headers = apply_decision(headers, decision, debug)
-    return start_response(status, headers, exc_info)
+                headers = apply_decision(headers, decision)
+        return start_response(status, headers, exc_info)
+
+    return appending

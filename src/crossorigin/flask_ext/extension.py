@@ -26,7 +26,7 @@ from werkzeug.routing import RequestRedirect
 
 from ..core.decide import MAX_METHOD_LENGTH, Decision, Reason, decide_actual
 from ..core.errors import ConfigError, Problems, ResourceError, SetupError
-from ..core.header_list import start_response_applying
+from ..core.header_list import StartResponseApplier, start_response_applier
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.origins import MAX_ORIGIN_LENGTH
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
@@ -150,10 +150,12 @@ PATH_CACHE_SIZE = 4096
 ANSWER_CACHE_SIZE = 4096
 #: Longer paths are resolved every time rather than remembered.
 MAX_CACHED_PATH = 1024
-_AnswerKey = tuple[Any, Any, str, bool]
-_Answer = tuple[Decision, "Policy | None", "bool | None", bool]
-#: Stands for "no decision": the path is not covered, the response passes untouched.
-_PASS_THROUGH = Decision(False, Reason.PATH_NOT_COVERED)
+_AnswerKey = tuple[Any, Any, Any, bool]
+#: (start_response applier or None to pass the response untouched, the policy's
+#: ``debug``, whether to log a refusal, the decision, the policy)
+_Answer = tuple["StartResponseApplier | None", "bool | None", bool, Decision, "Policy | None"]
+#: The answer for a path no resource covers: the response passes untouched.
+_PASS_THROUGH: _Answer = (None, None, False, Decision(False, Reason.PATH_NOT_COVERED), None)
 
 
 class CORSState:
@@ -173,9 +175,9 @@ class CORSState:
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
         self._path_cache: dict[str, Policy | None] = {}
-        #: (PATH_INFO, Origin, method, has cookie) -> (decision, policy, debug,
-        #: intercept_exceptions) for path-decided policies without a callable: the
-        #: hot path's one lookup.
+        #: (PATH_INFO, Origin, method, has cookie) -> answer, for requests that are
+        #: not preflights, in apps whose policies depend on the path alone, under
+        #: policies without a callable: the hot path's one lookup.
         self._answers: dict[_AnswerKey, _Answer] = {}
         self._views_seen = -1
         self._decorated = False
@@ -291,63 +293,60 @@ class CORSState:
     # -- the middleware ------------------------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method == "OPTIONS" and is_preflight_environ(environ):
-            policy = self.policy_for_preflight(environ)
-            if policy is not None and policy.automatic_options:
-                decision = decide_environ(policy, environ)
-                log_refusal(decision, policy, environ)
-                status, headers, body = preflight_answer(
-                    decision, policy, environ, debug=self.debug_for(policy)
-                )
-                start_response(status, headers)
-                return [body]
-
-        by_view = self._by_view
-        if by_view is None:
-            by_view = self._by_view = self._by_endpoint()
-        if by_view:
-            return self._call_by_view(environ, start_response)
-
-        # The policy depends on the path alone: decide before the view runs, so
-        # the response only has headers appended (and uncovered paths pass untouched).
         key = (
             environ.get("PATH_INFO"),
             environ.get("HTTP_ORIGIN"),
-            method,
+            environ.get("REQUEST_METHOD"),
             "HTTP_COOKIE" in environ,
         )
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._answer(environ, key)
-        decision, policy, debug, intercept = answer
-        if policy is None:
+            answer = self._path_answer(environ, key)
+            if answer is None:
+                return self._call_unanswered(environ, start_response)
+        # The policy depends on the path alone: decided before the view runs, so
+        # the response only has headers appended (uncovered paths pass untouched).
+        applier, debug, refused, decision, policy = answer
+        if applier is None:
             return self.wsgi_app(environ, start_response)
-        if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
+        if refused and logger.isEnabledFor(INFO):
+            assert policy is not None
             log_refusal(decision, policy, environ)
         if debug is None:  # debug_for, inlined: the answer holds policy.debug
             debug = self._config["DEBUG"]
-        return self.wsgi_app(
-            environ, partial(start_response_applying, start_response, decision, debug, intercept)
-        )
+        if debug:
+            assert policy is not None
+            applier = start_response_applier(decision, True, policy.intercept_exceptions)
+        return self.wsgi_app(environ, partial(applier, start_response))
 
-    def _answer(self, environ: WSGIEnvironment, key: _AnswerKey) -> _Answer:
-        """Resolve and decide a path-decided request; remember it when it is safe to.
+    def _path_answer(self, environ: WSGIEnvironment, key: _AnswerKey) -> _Answer | None:
+        """Decide a request from its path alone, before the view; remember it when safe.
 
-        The answer is (decision, policy, the policy's ``debug``, its
-        ``intercept_exceptions``), so the hot path reads no attribute twice.
+        None for a preflight and in an app where some policy depends on the view.
         """
+        method = key[2]
+        if method is None or (method == "OPTIONS" and is_preflight_environ(environ)):
+            return None
+        by_view = self._by_view
+        if by_view is None:
+            by_view = self._by_view = self._by_endpoint()
+        if by_view:
+            return None
         policy = self._path_policy(environ)
         if policy is None:
-            answer: _Answer = (_PASS_THROUGH, None, None, False)
+            answer = _PASS_THROUGH
         else:
-            decision = self.decision_for(policy, environ)
-            answer = (decision, policy, policy.debug, policy.intercept_exceptions)
-            if policy.answers is None or "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-                # A callable may answer differently next time; a passed-through
-                # preflight depends on more than the key.
+            decision = decide_actual(policy, method, key[1], key[3])
+            answer = (
+                start_response_applier(decision, False, policy.intercept_exceptions),
+                policy.debug,
+                decision.reason is not _ALLOWED,
+                decision,
+                policy,
+            )
+            if policy.answers is None:  # a callable may answer differently next time
                 return answer
-        path, origin, method, _ = key
+        path, origin, _, _ = key
         if (
             len(path or "") <= MAX_CACHED_PATH
             and len(origin or "") <= MAX_ORIGIN_LENGTH
@@ -358,10 +357,26 @@ class CORSState:
             self._answers[key] = answer
         return answer
 
-    def _call_by_view(
+    def _call_unanswered(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Some policy depends on the view: resolve once Flask has routed the request."""
+        """Preflights, and every request of an app where some policy depends on the view."""
+        if is_preflight_environ(environ):
+            policy = self.policy_for_preflight(environ)
+            if policy is not None and policy.automatic_options:
+                decision = decide_environ(policy, environ)
+                log_refusal(decision, policy, environ)
+                status, headers, body = preflight_answer(
+                    decision, policy, environ, debug=self.debug_for(policy)
+                )
+                start_response(status, headers)
+                return [body]
+        return self._call_routed(environ, start_response)
+
+    def _call_routed(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Resolve the policy once Flask has routed the request (right for every app)."""
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -372,10 +387,8 @@ class CORSState:
             decision = self.decision_for(policy, environ)
             if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
                 log_refusal(decision, policy, environ)
-            debug = self.debug_for(policy)
-            return start_response_applying(
-                start_response, decision, debug, True, status, headers, exc_info
-            )
+            applier = start_response_applier(decision, self.debug_for(policy))
+            return applier(start_response, status, headers, exc_info)
 
         return self.wsgi_app(environ, cors_start_response)
 
@@ -385,7 +398,7 @@ class CORSState:
             return decide_environ(policy, environ)  # a passed-through preflight
         return decide_actual(
             policy,
-            environ["REQUEST_METHOD"],
+            environ.get("REQUEST_METHOD", "GET"),
             environ.get("HTTP_ORIGIN"),
             "HTTP_COOKIE" in environ,
         )
