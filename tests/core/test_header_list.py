@@ -6,6 +6,7 @@ import pytest
 
 from crossorigin.core.decide import Decision, Reason
 from crossorigin.core.header_list import (
+    APPLIER_CACHE_SIZE,
     DEBUG_HEADER,
     apply_decision,
     merge_vary,
@@ -149,3 +150,11 @@ def test_start_response_applier(
     after: list[tuple[str, str]],
 ) -> None:
     assert _send(decision, status, headers, **options) == (status, after, "e")
+
+
+def test_equal_decisions_share_one_bounded_set_of_wrappers() -> None:
+    again = Decision(False, Reason.ORIGIN_NOT_ALLOWED, (), "Origin")
+    assert again == REFUSE and again is not REFUSE
+    assert start_response_applier(again, False, True) is start_response_applier(REFUSE, False, True)
+    assert start_response_applier(REFUSE, True, True) is not start_response_applier(REFUSE)
+    assert start_response_applier.cache_info().maxsize == APPLIER_CACHE_SIZE

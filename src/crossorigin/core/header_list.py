@@ -9,6 +9,7 @@ header the application set (a response never carries two
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from .decide import Decision
@@ -87,6 +88,12 @@ def apply_decision(
 StartResponseApplier = Callable[..., Any]
 
 
+#: Distinct (decision, debug, intercept) whose wrapper is kept: equal decisions,
+#: such as every refusal of one policy, share one.
+APPLIER_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=APPLIER_CACHE_SIZE)
 def start_response_applier(
     decision: Decision, debug: bool = False, intercept: bool = True
 ) -> StartResponseApplier:
