@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q -e '.[dev]'
 # Browser tests fail with an install hint when Chromium is missing; the rest still run.
 scripts/ensure-chromium.sh || true
-.venv/bin/ruff check src tests
-.venv/bin/ruff format --check src tests
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
 .venv/bin/mypy
 .venv/bin/pytest "$@"
