@@ -155,6 +155,7 @@ def test_start_response_applier(
 def test_equal_decisions_share_one_bounded_set_of_wrappers() -> None:
     again = Decision(False, Reason.ORIGIN_NOT_ALLOWED, (), "Origin")
     assert again == REFUSE and again is not REFUSE
+    assert hash(again) == hash(REFUSE) != hash(GRANT)
     assert start_response_applier(again, False, True) is start_response_applier(REFUSE, False, True)
     assert start_response_applier(REFUSE, True, True) is not start_response_applier(REFUSE)
     assert start_response_applier.cache_info().maxsize == APPLIER_CACHE_SIZE

@@ -7,7 +7,7 @@ in the order of the Fetch CORS-preflight fetch: origin, method, headers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
 from functools import cached_property
 from typing import cast
@@ -89,6 +89,14 @@ class Decision:
     @property
     def allowed(self) -> bool:
         return self.reason is Reason.ALLOWED
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once: the ``start_response`` wrappers are looked up by decision."""
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @cached_property
     def appended(self) -> tuple[tuple[str, str], ...]:

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import OriginError
@@ -48,8 +49,17 @@ def is_serialized_origin(value: str) -> bool:
     a comma, a port above 65535, overlong values) is hostile or broken and is
     never matched.
     """
-    if len(value) > MAX_ORIGIN_LENGTH:
-        return False
+    return len(value) <= MAX_ORIGIN_LENGTH and _in_origin_grammar(value)
+
+
+#: Distinct values whose grammar check is remembered: it is pure, and the
+#: per-policy verdict caches, which skip it for repeat origins, are off under a
+#: callable.
+GRAMMAR_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=GRAMMAR_CACHE_SIZE)
+def _in_origin_grammar(value: str) -> bool:
     m = _SERIALIZED_ORIGIN.fullmatch(value)
     if m is None:
         return False
