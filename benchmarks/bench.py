@@ -1,17 +1,18 @@
 """In-process benchmark: the same Flask app bare, with flask-cors, with crossorigin.
 
-    .venv/bin/python benchmarks/bench.py            # full run (about 1-2 minutes)
+    .venv/bin/python benchmarks/bench.py            # full run (3 to 5 minutes)
     .venv/bin/python benchmarks/bench.py --quick    # a few seconds per case, smaller flood
     .venv/bin/python benchmarks/bench.py --case simple --case seed --no-memory
 
 Each request is a direct WSGI call, ``app(environ_copy, start_response)``, with the
 body consumed and ``close()`` called; no sockets. For every case the three apps are
-timed in the same run, interleaved: each batch runs bare, flask-cors and crossorigin
-one after the other (the order rotates from batch to batch), every app for about
-the same wall time. The table shows the median microseconds per request over the
-batches, and the ratios as the median of the per-batch ratios (each batch's apps
-ran seconds apart, so a slow moment of a shared machine hits both sides of a ratio).
-"noise" is the largest interquartile range of the three, relative to its median.
+timed in the same run, interleaved, in batches: in each batch bare and crossorigin run
+back to back (which goes first alternates) and flask-cors before or after the pair,
+every app for about the same CPU time. The table shows the median microseconds per
+request over the batches, and the ratios as the median of the per-batch ratios (the
+two sides of a ratio ran moments apart, so a slow moment of a shared machine hits
+both). "co/bare middle half" is the interquartile range of the per-batch
+crossorigin/bare ratios; when it is wide the case runs more batches (up to 3x).
 
 Then a flood of distinct random Origin values and of distinct random paths runs
 through crossorigin under tracemalloc: traced memory and RSS at checkpoints must
@@ -132,6 +133,7 @@ class Result:
     ratio_fc: float | None  # crossorigin / flask-cors, median of per-batch ratios
     spread: tuple[float, float]  # quartiles of the per-batch crossorigin / bare ratios
     check: str  # "" or what was wrong with a response
+    batches: int  # how many batches ran (more than asked when the run was disturbed)
 
 
 def quartiles(values: list[float]) -> tuple[float, float]:
@@ -157,6 +159,19 @@ def check_responses(case: Case, apps: dict[str, WSGIApp], environ: dict[str, Any
     return "; ".join(problems)
 
 
+#: A spread of the per-batch crossorigin/bare ratios (third minus first quartile)
+#: above this makes a case run more batches.
+MAX_SETTLED_WIDTH = 0.05
+
+
+def _ratios(samples: dict[str, list[float]], other: str) -> list[float]:
+    return [c / o for c, o in zip(samples["crossorigin"], samples[other], strict=True)]
+
+
+def _width(spread: tuple[float, float]) -> float:
+    return spread[1] - spread[0]
+
+
 def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
     apps: dict[str, WSGIApp] = {}
     for lib in LIBS:
@@ -178,23 +193,34 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
             n *= 2
         sizes[lib] = max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
 
+    # bare and crossorigin always run back to back (in alternating order), so the
+    # two sides of a ratio see the same moment of the machine; flask-cors runs
+    # before or after the pair.
+    others = [lib for lib in apps if lib not in ("bare", "crossorigin")]
+    orders = [
+        ["bare", "crossorigin", *others],
+        [*others, "crossorigin", "bare"],
+        ["crossorigin", "bare", *others],
+        [*others, "bare", "crossorigin"],
+    ]
     samples: dict[str, list[float]] = {lib: [] for lib in apps}
-    names = list(apps)
-    for b in range(batches):
-        order = names[b % len(names) :] + names[: b % len(names)]
-        for lib in order:
+    done = 0
+    # A disturbed run (wide spread of the per-batch ratios) gets more batches,
+    # up to three times as many, so its median settles.
+    while done < batches or (
+        done < 3 * batches and _width(quartiles(_ratios(samples, "bare"))) > MAX_SETTLED_WIDTH
+    ):
+        for lib in orders[done % len(orders)]:
             gc.collect()
             samples[lib].append(time_calls(apps[lib], environ, sizes[lib]))
+        done += 1
 
     us: dict[str, float | None] = {lib: None for lib in LIBS}
     for lib, values in samples.items():
         us[lib] = statistics.median(values)
 
-    def ratios(other: str) -> list[float]:
-        return [c / o for c, o in zip(samples["crossorigin"], samples[other], strict=True)]
-
-    to_bare = ratios("bare")
-    to_fc = ratios("flask-cors") if "flask-cors" in samples else None
+    to_bare = _ratios(samples, "bare")
+    to_fc = _ratios(samples, "flask-cors") if "flask-cors" in samples else None
     return Result(
         case,
         us,
@@ -202,6 +228,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
         None if to_fc is None else statistics.median(to_fc),
         quartiles(to_bare),
         check,
+        done,
     )
 
 
@@ -224,7 +251,7 @@ def _fmt_spread(spread: tuple[float, float]) -> str:
     return f"{spread[0]:.2f} to {spread[1]:.2f}"
 
 
-def print_table(results: list[Result]) -> None:
+def print_table(results: list[Result], batches: int) -> None:
     head = (
         "| case | bare µs | flask-cors µs | crossorigin µs | co/bare | co/flask-cors "
         "| co/bare middle half | notes |"
@@ -233,6 +260,8 @@ def print_table(results: list[Result]) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | --- |")
     for r in results:
         note = r.case.note
+        if r.batches > batches:
+            note = f"{r.batches} batches (a disturbed moment); {note}"
         if r.check:
             note = f"CHECK FAILED: {r.check}; {note}"
         print(
@@ -508,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         results.append(bench_case(case, args.batches, args.batch_ms / 1000))
         print(f"  measured: {case.name}", file=sys.stderr, flush=True)
-    print_table(results)
+    print_table(results, args.batches)
     print_targets(results)
     if not args.no_memory:
         print()
