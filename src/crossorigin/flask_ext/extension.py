@@ -278,7 +278,7 @@ class CORSState:
         return self.resolve(endpoint, req.path)
 
     def policy_for_response(self, environ: WSGIEnvironment) -> Policy | None:
-        """The governing policy once Flask has routed the request (view-dependent apps)."""
+        """The governing policy once Flask has routed the request (see ``_call_routed``)."""
         req = environ.get("werkzeug.request")
         if not isinstance(req, Request):
             return self._path_policy(environ)
@@ -293,6 +293,7 @@ class CORSState:
     # -- the middleware ------------------------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """The hot path: a request whose shape was seen costs one lookup and a wrapper."""
         key = (
             environ.get("PATH_INFO"),
             environ.get("HTTP_ORIGIN"),
@@ -304,8 +305,8 @@ class CORSState:
             answer = self._path_answer(environ, key)
             if answer is None:
                 return self._call_unanswered(environ, start_response)
-        # The policy depends on the path alone: decided before the view runs, so
-        # the response only has headers appended (uncovered paths pass untouched).
+        # Decided from the path before the view runs: the response only has headers
+        # appended (a path no resource covers passes untouched).
         applier, debug, refused, decision, policy = answer
         if applier is None:
             return self.wsgi_app(environ, start_response)
