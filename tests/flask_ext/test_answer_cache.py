@@ -128,3 +128,15 @@ def test_preflights_passed_to_the_app_are_decided_after_routing_and_not_remember
         assert resp.headers["Access-Control-Allow-Origin"] == A
         assert "PUT" in resp.headers["Access-Control-Allow-Methods"]
     assert state_of(app)._answers == {}
+
+
+def test_a_plain_options_request_never_stands_in_for_a_preflight() -> None:
+    app = make_app(origins=[A], methods=["GET", "PUT"])
+    client = app.test_client()
+    plain = client.options("/api/items", headers={"Origin": A})
+    assert "Access-Control-Allow-Methods" not in plain.headers
+    preflight = client.options(
+        "/api/items", headers={"Origin": A, "Access-Control-Request-Method": "PUT"}
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == A
+    assert "PUT" in preflight.headers["Access-Control-Allow-Methods"]

@@ -175,9 +175,9 @@ class CORSState:
         self.blueprints: dict[str, _BlueprintScope] = {}
         self._prefixed: tuple[_BlueprintScope, ...] = ()
         self._path_cache: dict[str, Policy | None] = {}
-        #: (PATH_INFO, Origin, method, has cookie) -> answer, for requests that are
-        #: not preflights, in apps whose policies depend on the path alone, under
-        #: policies without a callable: the hot path's one lookup.
+        #: (PATH_INFO, Origin, method, has cookie) -> answer, for requests other than
+        #: OPTIONS, in apps whose policies depend on the path alone, under policies
+        #: without a callable: the hot path's one lookup.
         self._answers: dict[_AnswerKey, _Answer] = {}
         self._views_seen = -1
         self._decorated = False
@@ -349,7 +349,8 @@ class CORSState:
                 return answer
         path, origin, _, _ = key
         if (
-            len(path or "") <= MAX_CACHED_PATH
+            method != "OPTIONS"  # the key cannot tell a plain OPTIONS from a preflight
+            and len(path or "") <= MAX_CACHED_PATH
             and len(origin or "") <= MAX_ORIGIN_LENGTH
             and len(method) <= MAX_METHOD_LENGTH
         ):
