@@ -52,6 +52,9 @@ class Case:
     granted: bool
     note: str = ""
     tags: tuple[str, ...] = field(default=())
+    #: "app": ``CORS(app, **options)``; "decorator": ``@cross_origin(**options)`` on the
+    #: view alone; "decorator+app": the same, with ``CORS(app)`` covering other paths.
+    mode: str = "app"
 
 
 def _origin(value: str) -> tuple[tuple[str, str], ...]:
@@ -172,6 +175,26 @@ CASES: tuple[Case, ...] = (
         note="flask-cors has no callable origins",
         tags=("callable",),
     ),
+    Case(
+        name="decorator alone (3 origins)",
+        request=Request(headers=_origin(SEED_ORIGINS[1])),
+        crossorigin=lambda: {"origins": SEED_ORIGINS},
+        flask_cors=lambda: {"origins": SEED_ORIGINS},
+        granted=True,
+        note="@cross_origin(origins=[...]) on the view, no CORS(app)",
+        tags=("decorator",),
+        mode="decorator",
+    ),
+    Case(
+        name="decorator with CORS(app) (3 origins)",
+        request=Request(headers=_origin(SEED_ORIGINS[1])),
+        crossorigin=lambda: {"origins": SEED_ORIGINS},
+        flask_cors=lambda: {"origins": SEED_ORIGINS},
+        granted=True,
+        note='the same view, and CORS(app, resources={"/other/*": {}})',
+        tags=("decorator-app",),
+        mode="decorator+app",
+    ),
 )
 
 CASES_BY_TAG: dict[str, Case] = {}
@@ -192,13 +215,18 @@ def find_case(key: str) -> Case:
 # -- the app ---------------------------------------------------------------------------
 
 
-def base_app() -> Flask:
-    """The application under test, without CORS: two JSON views."""
+def base_app(decorate: Callable[[Any], Any] | None = None) -> Flask:
+    """The application under test, without CORS: two JSON views.
+
+    ``decorate`` wraps the ``/api/data`` view (a ``cross_origin(...)`` decorator).
+    """
     app = Flask("bench")
 
-    @app.route("/api/data", methods=["GET", "POST", "PUT", "DELETE"])
     def data() -> Any:
         return jsonify(message="CORS is working", status="success")
+
+    view = data if decorate is None else decorate(data)
+    app.add_url_rule("/api/data", "data", view, methods=["GET", "POST", "PUT", "DELETE"])
 
     @app.route("/r<int:n>/item")
     def item(n: int) -> Any:
@@ -207,21 +235,23 @@ def base_app() -> Flask:
     return app
 
 
-def build_app(lib: str, options: dict[str, Any] | None) -> Flask:
-    app = base_app()
+def build_app(lib: str, options: dict[str, Any] | None, mode: str = "app") -> Flask:
     if lib == "bare":
-        return app
+        return base_app()
     if lib == "flask-cors":
-        from flask_cors import CORS as FlaskCORS
-
-        FlaskCORS(app, **(options or {}))
-        return app
-    if lib == "crossorigin":
-        from crossorigin import CORS
-
+        from flask_cors import CORS, cross_origin
+    elif lib == "crossorigin":
+        from crossorigin import CORS, cross_origin  # type: ignore[assignment]
+    else:
+        raise ValueError(f"unknown library {lib!r}; one of {LIBS}")
+    if mode == "app":
+        app = base_app()
         CORS(app, **(options or {}))
         return app
-    raise ValueError(f"unknown library {lib!r}; one of {LIBS}")
+    app = base_app(cross_origin(**(options or {})))
+    if mode == "decorator+app":
+        CORS(app, resources={"/other/*": {}})
+    return app
 
 
 def case_app(lib: str, case: Case) -> Flask | None:
@@ -231,7 +261,7 @@ def case_app(lib: str, case: Case) -> Flask | None:
     factory = case.crossorigin if lib == "crossorigin" else case.flask_cors
     if factory is None:
         return None
-    return build_app(lib, factory())
+    return build_app(lib, factory(), case.mode)
 
 
 def create_app(lib: str, case: str = "simple") -> Flask:
