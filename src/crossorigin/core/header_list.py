@@ -8,7 +8,7 @@ header the application set (a response never carries two
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +39,18 @@ def merge_vary(values: list[str], tokens: str) -> str | None:
 
 #: First letters of the header names that need the general path (CORS, Vary, debug).
 _SUSPECT_INITIALS = frozenset("AaVvXx")
+
+
+def only_appends(headers: Iterable[tuple[str, str]], decision: Decision, debug: bool) -> bool:
+    """True when applying ``decision`` is appending ``decision.appended``.
+
+    That is: no debug header, nothing exposed from the response, and no response
+    header named like a CORS, ``Vary`` or debug header (by first letter; an empty
+    name goes the general way). The per-request applier inlines the same test.
+    """
+    if debug or decision.expose_from_response:
+        return False
+    return not any(name[:1] in _SUSPECT_INITIALS or not name for name, _ in headers)
 
 
 def apply_decision(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
+from inspect import iscoroutinefunction
 from typing import Any, TypeVar, cast, overload
 
 from flask import Response, after_this_request, current_app, request
@@ -18,9 +19,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..core.errors import ConfigError
-from ..core.header_list import apply_decision
+from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy, build_policy
-from .extension import EXTENSION_KEY, POLICY_ATTR, refuse
+from .extension import MIDDLEWARE_MARK, POLICY_ATTR, refuse
 from .response import (
     debug_enabled,
     decide_environ,
@@ -53,19 +54,26 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         return _unchanged
 
     def decorator(view: F) -> F:
+        is_async = iscoroutinefunction(view)
+
         def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-            app = current_app
-            standalone = EXTENSION_KEY not in app.extensions
-            if request.method == "OPTIONS" and policy.automatic_options:
-                if standalone and is_preflight_environ(request.environ):
+            environ = request.environ
+            # Under CORS(app) the app's middleware governs the request; otherwise
+            # the decorator answers and adds the headers itself.
+            governed = MIDDLEWARE_MARK in environ
+            if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
+                app = current_app
+                if not governed and is_preflight_environ(environ):
                     return _answer_preflight(policy, app.debug)
                 options_response: ResponseReturnValue = app.make_default_options_response()
-                if standalone:
+                if not governed:
                     _add_headers_later(policy, app.debug)
                 return options_response
-            if standalone:
-                _add_headers_later(policy, app.debug)
-            result: ResponseReturnValue = app.ensure_sync(view)(*view_args, **view_kwargs)
+            if not governed:
+                _add_headers_later(policy, current_app.debug)
+            if is_async:
+                return current_app.ensure_sync(view)(*view_args, **view_kwargs)  # type: ignore[no-any-return]
+            result: ResponseReturnValue = view(*view_args, **view_kwargs)
             return result
 
         update_wrapper(wrapper, view)
@@ -103,9 +111,12 @@ def _add_headers_later(policy: Policy, app_debug: bool) -> None:
         environ = request.environ
         decision = decide_environ(policy, environ)
         log_refusal(decision, policy, environ)
-        headers = apply_decision(
-            list(response.headers.items()), decision, debug=debug_enabled(policy, app_debug)
-        )
-        response.headers.clear()
-        response.headers.extend(headers)
+        debug = debug_enabled(policy, app_debug)
+        headers = response.headers
+        if only_appends(headers, decision, debug):
+            headers.extend(decision.appended)
+        else:
+            applied = apply_decision(list(headers.items()), decision, debug=debug)
+            headers.clear()
+            headers.extend(applied)
         return response

@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication
 
 EXTENSION_KEY = "cors"
+#: Set in the WSGI environ of a request that reaches the views through this
+#: middleware with some policy depending on the view: a decorated view then
+#: leaves the CORS headers to the middleware.
+MIDDLEWARE_MARK = "crossorigin.middleware"
 POLICY_ATTR = "__crossorigin_policy__"
 
 _initialised_blueprints: weakref.WeakSet[Blueprint] = weakref.WeakSet()
@@ -379,6 +383,7 @@ class CORSState:
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         """Resolve the policy once Flask has routed the request (right for every app)."""
+        environ[MIDDLEWARE_MARK] = True
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
