@@ -627,3 +627,104 @@ def test_a_refused_app_configuration_leaves_the_app_untouched() -> None:
         CORS(app, origins="*", supports_credentials=True)
     assert "cors" not in app.extensions
     assert app.wsgi_app == wsgi_app
+
+
+@pytest.mark.parametrize("with_app_cors", [False, True])
+def test_an_async_view_keeps_working_under_the_decorator(with_app_cors: bool) -> None:
+    app = Flask(__name__)
+
+    @app.route("/async")
+    @cross_origin(origins=[A])
+    async def handler() -> str:
+        return "from a coroutine"
+
+    if with_app_cors:
+        CORS(app, resources={"/other/*": {}})
+    client = app.test_client()
+    resp = get(client, "/async", A)
+    assert resp.get_data(as_text=True) == "from a coroutine"
+    assert cors_headers(resp)[ACAO] == A
+    assert ACAO not in cors_headers(get(client, "/async", EVIL))
+
+
+@pytest.mark.parametrize("with_app_cors", [False, True])
+def test_a_plain_options_request_to_a_decorated_view_gets_flasks_answer_and_headers(
+    with_app_cors: bool,
+) -> None:
+    app = Flask(__name__)
+
+    @app.route("/item", methods=["GET", "PUT"])
+    @cross_origin(origins=[A])
+    def item() -> str:
+        return "item"
+
+    if with_app_cors:
+        CORS(app, resources={"/other/*": {}})
+    resp = app.test_client().options("/item", headers={"Origin": A})
+    assert resp.status_code == 200
+    assert {"GET", "PUT", "OPTIONS"} <= set(resp.headers["Allow"].split(", "))
+    assert cors_headers(resp)[ACAO] == A
+
+
+def test_a_request_that_bypasses_the_middleware_still_gets_the_decorators_headers() -> None:
+    app = Flask(__name__)
+
+    @app.route("/item")
+    @cross_origin(origins=[A])
+    def item() -> str:
+        return "item"
+
+    CORS(app, resources={"/other/*": {}})
+    with app.test_request_context("/item", headers={"Origin": A}):
+        resp = app.full_dispatch_request()
+    assert resp.headers[ACAO] == A
+
+
+def test_remembered_routed_answers_stay_per_view_and_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crossorigin.flask_ext import extension
+
+    monkeypatch.setattr(extension, "ANSWER_CACHE_SIZE", 8)
+    app = Flask(__name__)
+
+    @app.route("/a/<int:n>")
+    @cross_origin(origins=[A])
+    def only_a(n: int) -> str:
+        return "a"
+
+    @app.route("/b/<int:n>")
+    @cross_origin(origins=[B])
+    def only_b(n: int) -> str:
+        return "b"
+
+    CORS(app, resources={"/other/*": {}})
+    client = app.test_client()
+    for n in range(30):
+        assert granted(app, f"/a/{n}", A) and not granted(app, f"/a/{n}", B)
+        assert granted(app, f"/b/{n}", B) and not granted(app, f"/b/{n}", A)
+        assert len(app.extensions["cors"]._routed_answers) <= 8
+    assert get(client, "/missing", A).status_code == 404
+
+
+def test_the_decorator_takes_keyword_options_only() -> None:
+    with pytest.raises(TypeError, match="keyword options only"):
+        cross_origin([A])  # type: ignore[call-overload]
+
+
+def test_a_standalone_decorator_leaves_5xx_alone_without_intercept_exceptions() -> None:
+    app = Flask(__name__)
+
+    @app.route("/broken")
+    @cross_origin(origins=[A], intercept_exceptions=False)
+    def broken() -> tuple[str, int]:
+        return "down", 503
+
+    @app.route("/fine")
+    @cross_origin(origins=[A], intercept_exceptions=False)
+    def fine() -> str:
+        return "up"
+
+    client = app.test_client()
+    assert cors_headers(get(client, "/broken", A)) == {}
+    assert cors_headers(get(client, "/fine", A))[ACAO] == A

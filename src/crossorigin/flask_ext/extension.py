@@ -150,7 +150,7 @@ _ALLOWED = Reason.ALLOWED
 
 #: Distinct raw paths whose path-based policy is remembered; bounded.
 PATH_CACHE_SIZE = 4096
-#: Distinct request shapes (path, Origin, method, cookie) whose answer is remembered.
+#: Distinct request shapes whose answer is remembered, per cache (path-decided, routed).
 ANSWER_CACHE_SIZE = 4096
 #: Longer paths are resolved every time rather than remembered.
 MAX_CACHED_PATH = 1024
@@ -160,6 +160,42 @@ _AnswerKey = tuple[Any, Any, Any, bool]
 _Answer = tuple["StartResponseApplier | None", "bool | None", bool, Decision, "Policy | None"]
 #: The answer for a path no resource covers: the response passes untouched.
 _PASS_THROUGH: _Answer = (None, None, False, Decision(False, Reason.PATH_NOT_COVERED), None)
+
+
+def _answer_with(policy: Policy, decision: Decision) -> _Answer:
+    return (
+        start_response_applier(decision, False, policy.intercept_exceptions),
+        policy.debug,
+        decision.reason is not _ALLOWED,
+        decision,
+        policy,
+    )
+
+
+def _answer_of(policy: Policy | None, method: str, origin: str | None, cookie: bool) -> _Answer:
+    """The answer for an actual request under ``policy`` (None: no resource covers it)."""
+    if policy is None:
+        return _PASS_THROUGH
+    return _answer_with(policy, decide_actual(policy, method, origin, cookie))
+
+
+def _remember(
+    cache: dict[Any, _Answer],
+    key: Any,
+    answer: _Answer,
+    path: str | None,
+    origin: str | None,
+    method: str,
+) -> None:
+    """Keep ``answer`` unless a part of the key is overlong; clear the cache when full."""
+    if (
+        len(path or "") <= MAX_CACHED_PATH
+        and len(origin or "") <= MAX_ORIGIN_LENGTH
+        and len(method) <= MAX_METHOD_LENGTH
+    ):
+        if len(cache) >= ANSWER_CACHE_SIZE:
+            cache.clear()
+        cache[key] = answer
 
 
 class CORSState:
@@ -183,6 +219,9 @@ class CORSState:
         #: OPTIONS, in apps whose policies depend on the path alone, under policies
         #: without a callable: the hot path's one lookup.
         self._answers: dict[_AnswerKey, _Answer] = {}
+        #: (endpoint, PATH_INFO, Origin, method, has cookie) -> answer, for requests
+        #: Flask routed to a view, in apps where some policy depends on the view.
+        self._routed_answers: dict[tuple[Any, ...], _Answer] = {}
         self._views_seen = -1
         self._decorated = False
         #: Whether any policy depends on the serving view, settled on the first
@@ -208,6 +247,7 @@ class CORSState:
         """Drop what was resolved under the old configuration."""
         self._path_cache.clear()
         self._answers.clear()
+        self._routed_answers.clear()
 
     # -- resolution ----------------------------------------------------------
 
@@ -314,15 +354,28 @@ class CORSState:
         applier, debug, refused, decision, policy = answer
         if applier is None:
             return self.wsgi_app(environ, start_response)
+        # What follows is _applier_to_use, inlined on the hot path.
         if refused and logger.isEnabledFor(INFO):
             assert policy is not None
             log_refusal(decision, policy, environ)
-        if debug is None:  # debug_for, inlined: the answer holds policy.debug
+        if debug is None:
             debug = self._config["DEBUG"]
         if debug:
             assert policy is not None
             applier = start_response_applier(decision, True, policy.intercept_exceptions)
         return self.wsgi_app(environ, partial(applier, start_response))
+
+    def _applier_to_use(self, answer: _Answer, environ: WSGIEnvironment) -> StartResponseApplier:
+        """Log a refusal, and switch to the debug applier when debug mode is on."""
+        applier, debug, refused, decision, policy = answer
+        assert applier is not None and policy is not None
+        if refused and logger.isEnabledFor(INFO):
+            log_refusal(decision, policy, environ)
+        if debug is None:
+            debug = self._config["DEBUG"]
+        if debug:
+            return start_response_applier(decision, True, policy.intercept_exceptions)
+        return applier
 
     def _path_answer(self, environ: WSGIEnvironment, key: _AnswerKey) -> _Answer | None:
         """Decide a request from its path alone, before the view; remember it when safe.
@@ -338,29 +391,11 @@ class CORSState:
         if by_view:
             return None
         policy = self._path_policy(environ)
-        if policy is None:
-            answer = _PASS_THROUGH
-        else:
-            decision = decide_actual(policy, method, key[1], key[3])
-            answer = (
-                start_response_applier(decision, False, policy.intercept_exceptions),
-                policy.debug,
-                decision.reason is not _ALLOWED,
-                decision,
-                policy,
-            )
-            if policy.answers is None:  # a callable may answer differently next time
-                return answer
-        path, origin, _, _ = key
-        if (
-            method != "OPTIONS"  # the key cannot tell a plain OPTIONS from a preflight
-            and len(path or "") <= MAX_CACHED_PATH
-            and len(origin or "") <= MAX_ORIGIN_LENGTH
-            and len(method) <= MAX_METHOD_LENGTH
-        ):
-            if len(self._answers) >= ANSWER_CACHE_SIZE:
-                self._answers.clear()
-            self._answers[key] = answer
+        answer = _answer_of(policy, method, key[1], key[3])
+        if policy is not None and policy.answers is None:
+            return answer  # a callable may answer differently next time
+        if method != "OPTIONS":  # the key cannot tell a plain OPTIONS from a preflight
+            _remember(self._answers, key, answer, key[0], key[1], method)
         return answer
 
     def _call_unanswered(
@@ -388,16 +423,40 @@ class CORSState:
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            policy = self.policy_for_response(environ)
+            answer = self._routed_answer(environ)
+            policy = answer[4]
             if policy is None or not (policy.intercept_exceptions or status[:1] != "5"):
                 return start_response(status, headers, exc_info)
-            decision = self.decision_for(policy, environ)
-            if decision.reason is not _ALLOWED and logger.isEnabledFor(INFO):
-                log_refusal(decision, policy, environ)
-            applier = start_response_applier(decision, self.debug_for(policy))
+            applier = self._applier_to_use(answer, environ)
             return applier(start_response, status, headers, exc_info)
 
         return self.wsgi_app(environ, cors_start_response)
+
+    def _routed_answer(self, environ: WSGIEnvironment) -> _Answer:
+        """The answer for a request Flask has routed, remembered per view and request shape.
+
+        Errors, redirects and preflights passed to the view are resolved every time.
+        """
+        req = environ.get("werkzeug.request")
+        rule = req.url_rule if isinstance(req, Request) else None
+        if rule is None or "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            policy = self.policy_for_response(environ)
+            if policy is None:
+                return _PASS_THROUGH
+            return _answer_with(policy, self.decision_for(policy, environ))
+        assert req is not None
+        path = environ.get("PATH_INFO")
+        origin = environ.get("HTTP_ORIGIN")
+        method = environ.get("REQUEST_METHOD", "GET")
+        cookie = "HTTP_COOKIE" in environ
+        key = (rule.endpoint, path, origin, method, cookie)
+        answer = self._routed_answers.get(key)
+        if answer is None:
+            policy = self.resolve(rule.endpoint, req.path)
+            answer = _answer_of(policy, method, origin, cookie)
+            if policy is None or policy.answers is not None:  # not under a callable
+                _remember(self._routed_answers, key, answer, path, origin, method)
+        return answer
 
     def decision_for(self, policy: Policy, environ: WSGIEnvironment) -> Decision:
         """The decision for a request that reaches the app."""
