@@ -23,6 +23,7 @@ from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy, build_policy
 from .extension import MIDDLEWARE_MARK, POLICY_ATTR, refuse
 from .response import (
+    WSGIEnvironment,
     debug_enabled,
     decide_environ,
     is_preflight_environ,
@@ -67,10 +68,10 @@ def cross_origin(*args: Any, **options: Any) -> Any:
                     return _answer_preflight(policy, app.debug)
                 options_response: ResponseReturnValue = app.make_default_options_response()
                 if not governed:
-                    _add_headers_later(policy, app.debug)
+                    _add_headers_later(policy, app.debug, environ)
                 return options_response
             if not governed:
-                _add_headers_later(policy, current_app.debug)
+                _add_headers_later(policy, current_app.debug, environ)
             if is_async:
                 return current_app.ensure_sync(view)(*view_args, **view_kwargs)  # type: ignore[no-any-return]
             result: ResponseReturnValue = view(*view_args, **view_kwargs)
@@ -103,18 +104,18 @@ def _answer_preflight(policy: Policy, app_debug: bool) -> Response:
     return Response(body, status=status, headers=headers)
 
 
-def _add_headers_later(policy: Policy, app_debug: bool) -> None:
+def _add_headers_later(policy: Policy, app_debug: bool, environ: WSGIEnvironment) -> None:
     @after_this_request
     def add_headers(response: WerkzeugResponse) -> WerkzeugResponse:
         if not policy.intercept_exceptions and response.status_code >= 500:
             return response
-        environ = request.environ
         decision = decide_environ(policy, environ)
         log_refusal(decision, policy, environ)
         debug = debug_enabled(policy, app_debug)
         headers = response.headers
         if only_appends(headers, decision, debug):
-            headers.extend(decision.appended)
+            for name, value in decision.appended:
+                headers.add(name, value)
         else:
             applied = apply_decision(list(headers.items()), decision, debug=debug)
             headers.clear()
