@@ -72,9 +72,11 @@ def cross_origin(*args: Any, **options: Any) -> Any:
                 return options_response
             if not governed:
                 _add_headers_later(policy, current_app.debug, environ)
-            if is_async:
-                return current_app.ensure_sync(view)(*view_args, **view_kwargs)  # type: ignore[no-any-return]
-            result: ResponseReturnValue = view(*view_args, **view_kwargs)
+            result: ResponseReturnValue
+            if is_async:  # Flask runs a coroutine view through ensure_sync
+                result = current_app.ensure_sync(view)(*view_args, **view_kwargs)
+            else:
+                result = view(*view_args, **view_kwargs)
             return result
 
         update_wrapper(wrapper, view)
