@@ -174,7 +174,10 @@ def breakdown(case_tag: str) -> None:
     bare = case_app("bare", case)
     assert co is not None and bare is not None
     environ = make_environ(case.request)
-    state = co.extensions["cors"]
+    state = co.extensions.get("cors")
+    if state is None:
+        print(f"{case.name}: no CORS(app) middleware to break down; use --tool py-spy")
+        return
 
     # The response headers the view produces, as crossorigin's start_response sees them.
     seen: list[Any] = []
@@ -196,7 +199,9 @@ def breakdown(case_tag: str) -> None:
         env.get("REQUEST_METHOD"),
         "HTTP_COOKIE" in env,
     )
-    answer = state._answers[key]
+    answer = state._answers.get(key)
+    if answer is None:  # a policy depends on the view: the answer is remembered after routing
+        (answer,) = state._routed_answers.values()
     applier, _, _, decision, policy = answer
     origin = env.get("HTTP_ORIGIN")
 
