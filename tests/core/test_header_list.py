@@ -10,6 +10,7 @@ from crossorigin.core.header_list import (
     DEBUG_HEADER,
     apply_decision,
     merge_vary,
+    only_appends,
     start_response_applier,
 )
 
@@ -159,3 +160,24 @@ def test_equal_decisions_share_one_bounded_set_of_wrappers() -> None:
     assert start_response_applier(again, False, True) is start_response_applier(REFUSE, False, True)
     assert start_response_applier(REFUSE, True, True) is not start_response_applier(REFUSE)
     assert start_response_applier.cache_info().maxsize == APPLIER_CACHE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("headers", "decision", "debug", "expected"),
+    [
+        ([("Content-Type", "text/plain"), ("Content-Length", "2")], GRANT, False, True),
+        ([], REFUSE, False, True),
+        ([("Content-Type", "text/plain")], GRANT, True, False),  # the debug header
+        ([("X-Total", "1")], EXPOSE_ALL, False, False),  # exposes the response's names
+        ([("access-control-allow-origin", "*")], GRANT, False, False),
+        ([("Vary", "Cookie")], GRANT, False, False),
+        ([("X-Request-Id", "1")], GRANT, False, False),  # could be the debug header
+        ([("", "x")], GRANT, False, False),  # an empty name: the general path
+    ],
+)
+def test_only_appends_when_nothing_can_clash(
+    headers: list[tuple[str, str]], decision: Decision, debug: bool, expected: bool
+) -> None:
+    assert only_appends(headers, decision, debug) is expected
+    if expected:  # and then appending is exactly what applying does
+        assert apply_decision(list(headers), decision, debug) == [*headers, *decision.appended]
