@@ -443,7 +443,7 @@ class CORSState:
             policy = self.policy_for_response(environ)
             if policy is None:
                 return _PASS_THROUGH
-            return _answer_with(policy, self.decision_for(policy, environ))
+            return _answer_with(policy, decide_environ(policy, environ))
         assert req is not None
         path = environ.get("PATH_INFO")
         origin = environ.get("HTTP_ORIGIN")
@@ -457,17 +457,6 @@ class CORSState:
             if policy is None or policy.answers is not None:  # not under a callable
                 _remember(self._routed_answers, key, answer, path, origin, method)
         return answer
-
-    def decision_for(self, policy: Policy, environ: WSGIEnvironment) -> Decision:
-        """The decision for a request that reaches the app."""
-        if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
-            return decide_environ(policy, environ)  # a passed-through preflight
-        return decide_actual(
-            policy,
-            environ.get("REQUEST_METHOD", "GET"),
-            environ.get("HTTP_ORIGIN"),
-            "HTTP_COOKIE" in environ,
-        )
 
     def debug_for(self, policy: Policy) -> bool:
         """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""

@@ -21,11 +21,11 @@ WSGIEnvironment = dict[str, Any]
 
 
 def is_preflight_environ(environ: WSGIEnvironment) -> bool:
-    """``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""
-    return (
-        environ.get("REQUEST_METHOD") == "OPTIONS"
-        and "HTTP_ORIGIN" in environ
-        and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+    """:func:`~crossorigin.core.decide.is_preflight`, read from a WSGI environ."""
+    return is_preflight(
+        environ.get("REQUEST_METHOD", "GET"),
+        environ.get("HTTP_ORIGIN"),
+        environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
     )
 
 
