@@ -9,7 +9,7 @@ import pytest
 
 from crossorigin.core import paths
 from crossorigin.core.errors import ResourceError
-from crossorigin.core.paths import ResourceTable, parse_path_pattern
+from crossorigin.core.paths import ResourceTable, parse_path_pattern, routing_path
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,38 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         table.match(f"/api/{i}")
         assert len(table._cache) <= 16
     assert table.match("/api/999") == "api"
+
+
+@pytest.mark.parametrize(
+    ("raw", "routed"),
+    [
+        ("/a", "/a"),
+        ("/", "/"),
+        ("", "/"),
+        ("a", "/a"),
+        ("//a", "/a"),
+        ("///a/b", "/a/b"),
+        ("/a//b", "/a/b"),
+        ("/a///b//", "/a/b/"),
+        ("//", "/"),
+        ("/a/b/", "/a/b/"),
+        ("/a%2F%2Fb", "/a%2F%2Fb"),
+    ],
+)
+def test_routing_path_is_the_path_werkzeug_routes(raw: str, routed: str) -> None:
+    assert routing_path(raw) == routed
+
+
+def test_the_table_matches_the_routed_path_never_the_raw_one() -> None:
+    table = ResourceTable(
+        [
+            (parse_path_pattern("/private/*"), "admin"),
+            (parse_path_pattern("/*"), "partner"),
+            (parse_path_pattern("/exact/path"), "exact"),
+            (parse_path_pattern(r"/re/\d+"), "re"),
+        ]
+    )
+    for raw in ("/private/data", "//private/data", "///private/data", "private/data"):
+        assert table.match(raw) == "admin", raw
+    assert table.match("/exact//path") == "exact"
+    assert table.match("//re/12") == "re"

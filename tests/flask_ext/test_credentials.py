@@ -238,3 +238,70 @@ def test_credentials_with_a_regex_admitting_every_https_site_are_refused(
         CORS(app, origins=[re.compile(pattern)], supports_credentials=True)
 
     assert info.value.id == "E301"
+
+
+# -- the headers never depend on Cookie --------------------------------------------------
+
+POLICY_KINDS: dict[str, dict[str, Any]] = {
+    "any-origin": {},
+    "any-origin-not-always-sent": {"always_send": False},
+    "exact": {"origins": [A]},
+    "subdomain-glob": {"origins": ["https://*.example.com"]},
+    "any-port": {"origins": ["http://localhost:*"]},
+    "regex": {"origins": [re.compile(r"https://(app|www)\.example\.com")]},
+    "callable": {"origins": lambda origin: origin == A},
+    "credentials": {"origins": [A], "supports_credentials": True},
+    "credentials-glob": {"origins": ["https://*.example.com"], "supports_credentials": True},
+    "expose": {"origins": [A], "expose_headers": ["X-Custom"]},
+    "expose-star": {"origins": [A], "expose_headers": "*"},
+}
+ORIGINS_TRIED = [A, "http://localhost:3000", "https://evil.test", "null", None]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("options", POLICY_KINDS.values(), ids=POLICY_KINDS.keys())
+def test_cors_headers_are_the_same_with_and_without_a_cookie(
+    app: Flask, options: dict[str, Any], debug: bool
+) -> None:
+    """Else a shared cache keyed on Origin (Vary: Origin) serves one answer to all."""
+    CORS(app, debug=debug, **options)
+
+    @app.route("/data", methods=["GET", "POST"])
+    def data() -> tuple[str, dict[str, str]]:
+        return "data", {"X-Custom": "1"}
+
+    client = app.test_client(use_cookies=False)  # else the client drops a Cookie header
+    for origin in ORIGINS_TRIED:
+        for method in ("GET", "POST"):
+            plain = client.open("/data", method=method, headers=_origin(origin))
+            cookie = client.open(
+                "/data", method=method, headers={**_origin(origin), "Cookie": "sid=1"}
+            )
+            assert cookie.request.environ["HTTP_COOKIE"] == "sid=1"
+            assert cors_headers(cookie) == cors_headers(plain), (origin, method)
+            assert vary(cookie) == vary(plain)
+            assert "cookie" not in [t.lower() for t in vary(cookie)]
+
+
+def _origin(origin: str | None) -> dict[str, str]:
+    return {} if origin is None else {"Origin": origin}
+
+
+def test_a_cookie_without_supports_credentials_is_named_in_the_log_and_debug_header(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    CORS(app, origins=[A], debug=True)
+
+    @app.route("/data")
+    def data() -> str:
+        return "data"
+
+    client = app.test_client(use_cookies=False)
+    with caplog.at_level("INFO", logger="crossorigin"):
+        response = get(client, "/data", A, headers={"Cookie": "sid=1"})
+    assert cors_headers(response) == {ACAO: A}
+    assert response.headers["X-CORS-Decision"] == "actual; credentials-not-allowed"
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "credentials-not-allowed" in line and "supports_credentials=True" in line
+    response = get(client, "/data", A)
+    assert response.headers["X-CORS-Decision"] == "actual; allowed"

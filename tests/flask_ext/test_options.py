@@ -569,3 +569,36 @@ def test_a_blueprint_registers_the_extension_on_its_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
     assert "cors" in app.extensions
+
+
+@pytest.mark.parametrize(
+    ("options", "error_id"),
+    [
+        ({"methods": ["\r\nX: y"], "resources": []}, "E201"),
+        ({"allow_headers": ["https://*.com"], "resources": {}}, "E203"),
+        ({"expose_headers": ["a b"], "resources": {}}, "E203"),
+        (
+            {"origins": ["null"], "resources": {"/a": {"origins": ["https://a.example.com"]}}},
+            "E103",
+        ),
+        ({"methods": ["TRACE"], "resources": {"/a": {"methods": ["GET"]}}}, "E202"),
+    ],
+)
+def test_options_no_resource_uses_are_still_validated(
+    options: dict[str, Any], error_id: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        CORS(Flask(__name__), **options)
+    assert info.value.id == error_id
+    app = Flask(__name__)
+    app.config.update({f"CORS_{k.upper()}": v for k, v in options.items()})
+    with pytest.raises(ConfigError) as info:
+        CORS(app)
+    assert info.value.id == error_id
+
+
+def test_a_bad_shared_option_is_reported_once_across_resources() -> None:
+    resources = {"/a": {}, "/b": {}}
+    with pytest.raises(ConfigError) as info:
+        CORS(Flask(__name__), methods=["GE T"], resources=resources)
+    assert [e.id for e in info.value.all] == ["E201"]

@@ -7,7 +7,7 @@ in the order of the Fetch CORS-preflight fetch: origin, method, headers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 from functools import cached_property
 from typing import cast
@@ -160,7 +160,8 @@ def decide_actual(
 
     ``credentialed`` says the request carries cookies: a browser sends them
     cross-origin only with ``credentials: "include"``, which a policy without
-    ``supports_credentials`` cannot serve (the browser would block it anyway).
+    ``supports_credentials`` cannot serve. The reason then says so
+    (``credentials-not-allowed``), but the headers are the same as without cookies.
     Answers are remembered per request shape (not with a callable, whose answer
     may change), so a repeated request costs one lookup.
     """
@@ -189,8 +190,6 @@ def _decide_actual(policy: Policy, method: str, origin: str | None, credentialed
         assert isinstance(fixed, Decision)
         return fixed
     acao, reason = _granted_origin(policy, origin)
-    if acao is not None and credentialed and not policy.credentials and acao != "*":
-        acao, reason = None, Reason.CREDENTIALS_NOT_ALLOWED
     if acao is None:
         refused = memo.get((False, reason))
         if refused is None:
@@ -206,7 +205,27 @@ def _decide_actual(policy: Policy, method: str, origin: str | None, credentialed
         if acao == "*" or policy.origins.is_exact(acao) or len(memo) < MEMO_LIMIT:
             memo[(True, acao)] = granted
     assert isinstance(granted, Decision)
+    if credentialed and not policy.credentials and acao != "*":
+        return _with_cookies(policy, granted, acao)
     return granted
+
+
+def _with_cookies(policy: Policy, granted: Decision, acao: str) -> Decision:
+    """The grant, named ``credentials-not-allowed`` for the log and the debug header.
+
+    The headers stay those of the grant: a response whose CORS headers changed with
+    ``Cookie`` would need ``Vary: Cookie``, or a shared cache keyed on ``Origin``
+    would serve the cookie-less answer to everyone. The browser blocks the read
+    anyway, for want of ``Access-Control-Allow-Credentials``.
+    """
+    key = (Reason.CREDENTIALS_NOT_ALLOWED, acao)
+    noted = policy.memo.get(key)
+    if noted is None:
+        noted = replace(granted, reason=Reason.CREDENTIALS_NOT_ALLOWED)
+        if policy.origins.is_exact(acao) or len(policy.memo) < MEMO_LIMIT:
+            policy.memo[key] = noted
+    assert isinstance(noted, Decision)
+    return noted
 
 
 _ANY = (True, "*")

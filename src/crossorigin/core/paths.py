@@ -18,6 +18,7 @@ from .errors import ResourceError
 T = TypeVar("T")
 
 _REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
+_SLASHES = re.compile(r"//+")
 _REGEX_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 #: Distinct paths remembered per table. A flood of random paths only ever
@@ -35,6 +36,7 @@ class PathPattern:
     regex: re.Pattern[str] | None = None
 
     def matches(self, path: str) -> bool:
+        """``path`` is already in :func:`routing_path` form."""
         if self.kind == "exact":
             return path == self.literal
         if self.kind == "prefix":
@@ -45,6 +47,19 @@ class PathPattern:
             )
         assert self.regex is not None
         return self.regex.fullmatch(path) is not None
+
+
+def routing_path(path: str) -> str:
+    """The path as Werkzeug routes it, so a policy is picked for the view that runs.
+
+    Werkzeug strips every leading slash and adds one (``//a``, ``///a`` and ``a``
+    all route to ``/a``), and merges runs of slashes (``/a//b`` redirects to
+    ``/a/b``). Resource patterns are matched against this form only: a raw path
+    with extra slashes must never reach a broader pattern than its view's.
+    """
+    if path[:1] == "/" and path[1:2] != "/" and "//" not in path:
+        return path  # the usual case: already routed form
+    return "/" + _SLASHES.sub("/", path.lstrip("/"))
 
 
 def parse_path_pattern(key: object) -> PathPattern:
@@ -123,7 +138,8 @@ class ResourceTable(Generic[T]):
         return None if entry is None else entry[1]
 
     def match_entry(self, path: str) -> tuple[PathPattern, T] | None:
-        """The most specific (pattern, value) covering ``path``."""
+        """The most specific (pattern, value) covering ``path`` as Werkzeug routes it."""
+        path = routing_path(path)
         try:
             return self._cache[path]
         except KeyError:

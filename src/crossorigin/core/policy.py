@@ -101,11 +101,7 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
     opts = merge(DEFAULT_OPTIONS, *normalized)
     opts.pop("resources", None)
 
-    parsed = []
-    for entry in opts["origins"]:
-        with problems.check():
-            parsed.append(parse_origin_entry(entry))
-    specs = tuple(parsed)
+    specs = _origin_specs(opts["origins"], problems)
     credentials: bool = opts["supports_credentials"]
     wide = [s for s in specs if matches_everything(s)]
     problems.errors += _unsafe_combinations(opts, specs, wide)
@@ -168,6 +164,34 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         origin_verdicts=None if has_callable else {},
         answers=None if has_callable else {},
     )
+
+
+def check_option_values(*layers: Mapping[str, Any]) -> None:
+    """Check each value of already normalised option layers on its own.
+
+    For options that no resource may end up using (``resources=[]``, or every
+    resource overriding them): a bad value is an error wherever it is written.
+    Cross-field rules are left to :func:`build_policy`, which sees the merged result.
+    """
+    problems = Problems()
+    for opts in layers:
+        if "origins" in opts:
+            _origin_specs(opts["origins"], problems)
+        if "methods" in opts:
+            _methods(opts["methods"], problems)
+        if "allow_headers" in opts:
+            _header_names("allow_headers", opts["allow_headers"], problems)
+        if "expose_headers" in opts:
+            _header_names("expose_headers", opts["expose_headers"], problems, patterns_ok=False)
+    problems.raise_any()
+
+
+def _origin_specs(entries: tuple[Any, ...], problems: Problems) -> tuple[Any, ...]:
+    parsed = []
+    for entry in entries:
+        with problems.check():
+            parsed.append(parse_origin_entry(entry))
+    return tuple(parsed)
 
 
 def _unsafe_combinations(

@@ -29,8 +29,8 @@ from ..core.errors import ConfigError, Problems, ResourceError, SetupError
 from ..core.header_list import StartResponseApplier, start_response_applier
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.origins import MAX_ORIGIN_LENGTH
-from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
-from ..core.policy import Policy, build_policy
+from ..core.paths import PathPattern, ResourceTable, parse_path_pattern, routing_path
+from ..core.policy import Policy, build_policy, check_option_values
 from .response import (
     WSGIEnvironment,
     debug_enabled,
@@ -67,6 +67,8 @@ def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Polic
         if "resources" in layer:
             resources = layer["resources"]
     base = [{k: v for k, v in layer.items() if k != "resources"} for layer in normalized]
+    with problems.check():
+        check_option_values(*base)
     if isinstance(resources, Mapping):
         items = list(resources.items())
     elif isinstance(resources, (list, tuple, set, frozenset)):
@@ -267,7 +269,11 @@ class CORSState:
         return None if source is None else source.policy
 
     def govern(self, endpoint: str | None, path: str) -> PolicySource | None:
-        """The governing policy and where it comes from (for ``flask cors`` too)."""
+        """The governing policy and where it comes from (for ``flask cors`` too).
+
+        ``path`` is matched as Werkzeug routes it (:func:`routing_path`).
+        """
+        path = routing_path(path)
         if endpoint is not None:
             policy: Policy | None = getattr(
                 self.app.view_functions.get(endpoint), POLICY_ATTR, None
@@ -464,8 +470,9 @@ class CORSState:
 
 
 def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
-    """The endpoint that will serve ``method`` on ``path``, following one
-    trailing-slash redirect as the browser will; None if no route does."""
+    """The endpoint that will serve ``method`` on ``path``, following the merged-slashes
+    and trailing-slash redirects as the browser will; None if no route does."""
+    path = routing_path(path)
     try:
         adapter = app.create_url_adapter(req)
         if adapter is None:  # pragma: no cover - only without a request

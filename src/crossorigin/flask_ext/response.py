@@ -13,6 +13,7 @@ from typing import Any
 from ..core.decide import Decision, Reason, decide_actual, decide_preflight, is_preflight
 from ..core.explain import explain
 from ..core.header_list import apply_decision
+from ..core.paths import routing_path
 from ..core.policy import Policy
 
 logger = logging.getLogger("crossorigin")
@@ -47,9 +48,10 @@ def decide_environ(policy: Policy, environ: WSGIEnvironment) -> Decision:
 
 
 def routed_path(environ: WSGIEnvironment) -> str:
-    """The path as Werkzeug routes it: ``PATH_INFO`` decoded from WSGI's latin-1, once."""
+    """The path as Werkzeug routes it: ``PATH_INFO`` decoded from WSGI's latin-1, once,
+    in :func:`~crossorigin.core.paths.routing_path` form."""
     raw: str = environ.get("PATH_INFO") or "/"
-    return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+    return routing_path(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
 
 
 def sentence(decision: Decision, policy: Policy, environ: WSGIEnvironment) -> str:
