@@ -316,12 +316,9 @@ def _cache_sizes(app: Any) -> str:
     """Sizes of crossorigin's caches, read-only, for the report."""
     state = app.extensions.get("cors")
     parts = []
-    path_cache = getattr(state, "_path_cache", None)
+    path_cache = getattr(state, "_paths", None)
     if path_cache is not None:
         parts.append(f"path cache {len(path_cache)}")
-    answers = getattr(state, "_answers", None)
-    if answers is not None:
-        parts.append(f"answer cache {len(answers)}")
     table = getattr(state, "table", None)
     table_cache = getattr(table, "_cache", None)
     if table_cache is not None:

@@ -166,8 +166,8 @@ def _best(stmt: Any, number: int = 20_000, repeat: int = 7) -> float:
 def breakdown(case_tag: str) -> None:
     """Time every crossorigin step of the request path for ``case_tag`` on its own."""
     from crossorigin.core.decide import decide_actual
-    from crossorigin.core.header_list import apply_decision
-    from crossorigin.flask_ext.response import logger
+    from crossorigin.core.header_list import apply_decision, only_appends
+    from crossorigin.flask_ext.response import decide_environ, is_preflight_environ, logger
 
     case = find_case(case_tag)
     co = case_app("crossorigin", case)
@@ -192,18 +192,13 @@ def breakdown(case_tag: str) -> None:
     view_headers: list[tuple[str, str]] = seen[-1]
 
     env = environ.copy()
-    co(env.copy(), capture)  # the first request of this shape fills the answer cache
-    key = (
-        env.get("PATH_INFO"),
-        env.get("HTTP_ORIGIN"),
-        env.get("REQUEST_METHOD"),
-        "HTTP_COOKIE" in env,
-    )
-    answer = state._answers.get(key)
-    if answer is None:  # a policy depends on the view: the answer is remembered after routing
-        (answer,) = state._routed_answers.values()
-    applier, _, _, decision, policy = answer
-    origin = env.get("HTTP_ORIGIN")
+    co(env.copy(), capture)  # the first request of this shape fills the remembered maps
+    middleware: Any = getattr(co.wsgi_app, "__self__")  # noqa: B009 - the bound __call__
+    policy = state.for_response(env)
+    if policy is None:
+        print(f"{case.name}: the request's path is not covered")
+        return
+    decision = decide_environ(policy, env)
 
     def sink(status: str, headers: Any, exc_info: Any = None) -> None:
         return None
@@ -218,28 +213,26 @@ def breakdown(case_tag: str) -> None:
 
     row("environ.copy() (harness, both sides)", environ.copy)
     heading("per request:")
+    row("middleware.py is_preflight_environ (OPTIONS only)", lambda: is_preflight_environ(env))
     row(
-        "extension.py the answer key and its lookup",
-        lambda: state._answers.get(
-            (
-                env.get("PATH_INFO"),
-                env.get("HTTP_ORIGIN"),
-                env.get("REQUEST_METHOD"),
-                "HTTP_COOKIE" in env,
-            )
-        ),
+        "partial(add_headers, environ, start_response)",
+        lambda: partial(middleware.add_headers, env, sink),
     )
-    row("app.config['DEBUG'] (read per request)", lambda: state._config["DEBUG"])
+    row("resolve.py CORSState.for_response", lambda: state.for_response(env))
+    row("response.py decide_environ (remembered answer)", lambda: decide_environ(policy, env))
+    row("middleware.py debug (app.config['DEBUG'])", lambda: middleware.debug(policy))
     row("logger.isEnabledFor(INFO) (refusals only)", lambda: logger.isEnabledFor(INFO))
-    row("partial(applier, start_response)", lambda: partial(applier, sink))
     row(
-        f"header_list.py the applier ({len(view_headers)} view headers, list copy included)",
-        lambda: applier(sink, "200 OK", list(view_headers)),
+        f"header_list.py only_appends ({len(view_headers)} view headers)",
+        lambda: only_appends(view_headers, decision, False),
+    )
+    row(
+        f"middleware.py add_headers, whole ({len(view_headers)} view headers, list copy included)",
+        lambda: middleware.add_headers(env, sink, "200 OK", list(view_headers)),
     )
     row("list(view headers) (copy for the line above)", lambda: list(view_headers))
     heading("the first request of a shape, and every request under a callable:")
-    row("extension.py CORSState._path_policy (path-cache hit)", lambda: state._path_policy(env))
-    row("decide.py decide_actual", lambda: decide_actual(policy, "GET", origin))
+    row("decide.py decide_actual", lambda: decide_actual(policy, "GET", env.get("HTTP_ORIGIN")))
     row(
         f"header_list.py apply_decision ({len(view_headers)} view headers, general path)",
         lambda: apply_decision(list(view_headers), decision),

@@ -680,12 +680,7 @@ def test_a_request_that_bypasses_the_middleware_still_gets_the_decorators_header
     assert resp.headers[ACAO] == A
 
 
-def test_remembered_routed_answers_stay_per_view_and_are_bounded(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from crossorigin.flask_ext import extension
-
-    monkeypatch.setattr(extension, "ANSWER_CACHE_SIZE", 8)
+def test_answers_stay_per_view_across_many_paths() -> None:
     app = Flask(__name__)
 
     @app.route("/a/<int:n>")
@@ -703,7 +698,6 @@ def test_remembered_routed_answers_stay_per_view_and_are_bounded(
     for n in range(30):
         assert granted(app, f"/a/{n}", A) and not granted(app, f"/a/{n}", B)
         assert granted(app, f"/b/{n}", B) and not granted(app, f"/b/{n}", A)
-        assert len(app.extensions["cors"]._routed_answers) <= 8
     assert get(client, "/missing", A).status_code == 404
 
 

@@ -53,6 +53,20 @@ def only_appends(headers: Iterable[tuple[str, str]], decision: Decision, debug: 
     return not any(name[:1] in _SUSPECT_INITIALS or not name for name, _ in headers)
 
 
+def add_decision(
+    headers: list[tuple[str, str]], decision: Decision, debug: bool = False
+) -> list[tuple[str, str]]:
+    """:func:`apply_decision`, by appending ``decision.appended`` when that is all
+    applying does (see :func:`only_appends`): the common case, kept cheap."""
+    if debug or decision.expose_from_response:
+        return apply_decision(headers, decision, debug)
+    for name, _ in headers:
+        if name[:1] in _SUSPECT_INITIALS or not name:
+            return apply_decision(headers, decision)
+    headers += decision.appended
+    return headers
+
+
 def apply_decision(
     headers: list[tuple[str, str]], decision: Decision, debug: bool = False
 ) -> list[tuple[str, str]]:

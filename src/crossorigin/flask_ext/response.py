@@ -34,13 +34,12 @@ def decide_environ(policy: Policy, environ: WSGIEnvironment) -> Decision:
     """Decide for a WSGI request (preflight or actual)."""
     origin = environ.get("HTTP_ORIGIN")
     method = environ.get("REQUEST_METHOD", "GET")
-    request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-    if is_preflight(method, origin, request_method):
-        assert origin is not None and request_method is not None
+    if method == "OPTIONS" and is_preflight_environ(environ):
+        assert origin is not None
         return decide_preflight(
             policy,
             origin,
-            request_method,
+            environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
             environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
             environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
         )
@@ -48,9 +47,13 @@ def decide_environ(policy: Policy, environ: WSGIEnvironment) -> Decision:
 
 
 def routed_path(environ: WSGIEnvironment) -> str:
-    """The path as Werkzeug routes it: ``PATH_INFO`` decoded from WSGI's latin-1, once,
-    in :func:`~crossorigin.core.paths.routing_path` form."""
-    raw: str = environ.get("PATH_INFO") or "/"
+    """The request's path as Werkzeug routes it (see :func:`wsgi_path`)."""
+    return wsgi_path(environ.get("PATH_INFO") or "/")
+
+
+def wsgi_path(raw: str) -> str:
+    """A ``PATH_INFO`` decoded from WSGI's latin-1, once, in
+    :func:`~crossorigin.core.paths.routing_path` form."""
     return routing_path(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
 
 

@@ -1,0 +1,96 @@
+"""The WSGI middleware around ``app.wsgi_app``: every request, top to bottom.
+
+1. A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
+   whose policy answers preflights is answered here, before Flask routes it or runs
+   any hook or view: a trailing-slash redirect, a 401 hook or a missing route cannot
+   break it.
+2. Every other request goes to the app. As the app starts its response (redirects,
+   404, 405 and 500 included), the governing policy is picked (by the path, or by
+   the view Flask routed to), the decision is made, a refusal is logged, and the
+   decision's headers are added. A path no policy covers passes untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from flask import Config
+
+from ..core.decide import Reason
+from ..core.header_list import add_decision
+from ..core.policy import Policy
+from .resolve import CORSState
+from .response import (
+    WSGIEnvironment,
+    decide_environ,
+    is_preflight_environ,
+    log_refusal,
+    preflight_answer,
+)
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication
+
+#: Set in the WSGI environ of every request that passes through the middleware: a
+#: decorated view then leaves its headers to the middleware, which also covers the
+#: responses the view never makes (a hook's 401, a 500). A request that bypasses the
+#: middleware (``app.test_request_context``) has no mark, and the decorator adds them.
+MIDDLEWARE_MARK = "crossorigin.middleware"
+
+_ALLOWED = Reason.ALLOWED
+
+
+class CORSMiddleware:
+    """Answers preflights before routing; adds headers to every other response."""
+
+    __slots__ = ("config", "state", "wsgi_app")
+
+    def __init__(self, wsgi_app: WSGIApplication, state: CORSState, config: Config):
+        self.wsgi_app = wsgi_app
+        self.state = state
+        self.config = config  # app.debug reads config["DEBUG"]; read per request
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and is_preflight_environ(environ):
+            policy = self.state.for_preflight(environ)
+            if policy is not None and policy.automatic_options:
+                return self.answer_preflight(policy, environ, start_response)
+        environ[MIDDLEWARE_MARK] = True
+        return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
+
+    def answer_preflight(
+        self, policy: Policy, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        decision = decide_environ(policy, environ)
+        log_refusal(decision, policy, environ)
+        status, headers, body = preflight_answer(
+            decision, policy, environ, debug=self.debug(policy)
+        )
+        start_response(status, headers)
+        return [body]
+
+    def add_headers(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: Any = None,
+    ) -> Any:
+        """The app's ``start_response``, with the governing policy's headers added."""
+        policy = self.state.for_response(environ)
+        if policy is None or (status[:1] == "5" and not policy.intercept_exceptions):
+            return start_response(status, headers, exc_info)
+        decision = decide_environ(policy, environ)
+        if decision.reason is not _ALLOWED:
+            log_refusal(decision, policy, environ)
+        debug = policy.debug
+        if debug is None:
+            debug = self.config["DEBUG"]
+        return start_response(status, add_decision(headers, decision, debug), exc_info)
+
+    def debug(self, policy: Policy) -> bool:
+        """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""
+        return bool(self.config["DEBUG"]) if policy.debug is None else policy.debug

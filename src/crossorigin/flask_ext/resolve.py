@@ -1,0 +1,201 @@
+"""Which policy governs a request: a decorator's, then a blueprint's, then the app's.
+
+The one home of that rule. A request is resolved by its path alone while no policy
+depends on the view; otherwise by the endpoint Flask routed it to (or, for a
+preflight answered before routing, the endpoint it would be routed to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from flask import Flask, Request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from ..core.paths import ResourceTable, routing_path
+from ..core.policy import Policy
+from .response import wsgi_path
+
+#: The attribute a decorated view carries its policy in.
+POLICY_ATTR = "__crossorigin_policy__"
+
+#: Distinct raw paths whose path-based policy is remembered; bounded.
+PATH_CACHE_SIZE = 4096
+#: Longer paths are resolved every time rather than remembered.
+MAX_CACHED_PATH = 1024
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy and where it comes from: the app's resources, a blueprint, a decorator."""
+
+    policy: Policy
+    kind: Literal["app", "blueprint", "decorator"]
+    #: The blueprint's or the decorated view's endpoint name; empty for the app.
+    name: str = ""
+    #: The resource pattern (app and blueprint policies).
+    pattern: str | None = None
+
+    @property
+    def short(self) -> str:
+        """For a table row that already names the endpoint."""
+        if self.kind == "decorator":
+            return "decorator"
+        if self.kind == "blueprint":
+            return f"blueprint {self.name} {self.pattern}"
+        return f"app {self.pattern}"
+
+    @property
+    def label(self) -> str:
+        """Standalone: names the view for a decorator."""
+        return f"decorator on {self.name}" if self.kind == "decorator" else self.short
+
+
+class BlueprintScope:
+    """A blueprint's resource table, and the URL prefix it was registered under."""
+
+    __slots__ = ("name", "prefix", "table")
+
+    def __init__(self, name: str, prefix: str, table: ResourceTable[Policy]):
+        self.name = name
+        self.prefix = prefix
+        self.table = table
+
+
+class CORSState:
+    """Per-app CORS state, stored in ``app.extensions["cors"]``: the app's resource
+    table, the blueprints' tables, and the lookups that pick a policy."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.table: ResourceTable[Policy] | None = None
+        self.blueprints: dict[str, BlueprintScope] = {}
+        self._prefixed: tuple[BlueprintScope, ...] = ()
+        #: Raw ``PATH_INFO`` -> policy, for apps where the path alone decides.
+        self._paths: dict[str, Policy | None] = {}
+        self._views_seen = -1
+        self._decorated = False
+
+    def set_table(self, table: ResourceTable[Policy]) -> None:
+        self.table = table
+        self._paths.clear()
+
+    def add_blueprint(self, scope: BlueprintScope) -> None:
+        self.blueprints[scope.name] = scope
+        self._prefixed = tuple(
+            sorted((s for s in self.blueprints.values() if s.prefix), key=lambda s: -len(s.prefix))
+        )
+        self._paths.clear()
+
+    def by_view(self) -> bool:
+        """True if some policy depends on which view serves the request (a decorator
+        or a blueprint). Cheap: the view count is compared with the last one seen."""
+        if self.blueprints:
+            return True
+        views = self.app.view_functions
+        if len(views) != self._views_seen:
+            self._views_seen = len(views)
+            self._decorated = any(hasattr(v, POLICY_ATTR) for v in views.values())
+        return self._decorated
+
+    # -- the rule ------------------------------------------------------------------------
+
+    def govern(self, endpoint: str | None, path: str) -> PolicySource | None:
+        """The governing policy and where it comes from: decorator > blueprint > app.
+
+        ``path`` is matched as Werkzeug routes it (:func:`routing_path`).
+        """
+        path = routing_path(path)
+        if endpoint is not None:
+            policy: Policy | None = getattr(
+                self.app.view_functions.get(endpoint), POLICY_ATTR, None
+            )
+            if policy is not None:
+                return PolicySource(policy, "decorator", endpoint)
+        if self.blueprints:
+            scope = self._blueprint_scope(endpoint, path)
+            if scope is not None:
+                entry = scope.table.match_entry(path)
+                if entry is not None:
+                    return PolicySource(entry[1], "blueprint", scope.name, entry[0].source)
+        if self.table is not None:
+            entry = self.table.match_entry(path)
+            if entry is not None:
+                return PolicySource(entry[1], "app", "", entry[0].source)
+        return None
+
+    def resolve(self, endpoint: str | None, path: str) -> Policy | None:
+        """The governing policy alone."""
+        source = self.govern(endpoint, path)
+        return None if source is None else source.policy
+
+    def _blueprint_scope(self, endpoint: str | None, path: str) -> BlueprintScope | None:
+        if endpoint is None:
+            for scope in self._prefixed:
+                if path == scope.prefix or path.startswith(scope.prefix + "/"):
+                    return scope
+            return None
+        names = endpoint.rpartition(".")[0]
+        while names:
+            found = self.blueprints.get(names)
+            if found is not None:
+                return found
+            names = names.rpartition(".")[0]
+        return None
+
+    # -- per request ---------------------------------------------------------------------
+
+    def for_path(self, raw_path: str) -> Policy | None:
+        """The policy for a raw ``PATH_INFO`` when no policy depends on the view."""
+        try:
+            return self._paths[raw_path]
+        except KeyError:
+            policy = self.resolve(None, wsgi_path(raw_path))
+            if len(raw_path) <= MAX_CACHED_PATH:
+                if len(self._paths) >= PATH_CACHE_SIZE:
+                    self._paths.clear()
+                self._paths[raw_path] = policy
+            return policy
+
+    def for_preflight(self, environ: dict[str, Any]) -> Policy | None:
+        """The policy for a preflight, before Flask routes it."""
+        if not self.by_view():
+            return self.for_path(environ.get("PATH_INFO") or "/")
+        req = self.app.request_class(environ, populate_request=False)
+        method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper()
+        return self.resolve(endpoint_for(self.app, req, req.path, method), req.path)
+
+    def for_response(self, environ: dict[str, Any]) -> Policy | None:
+        """The policy for a response, once Flask has routed the request (if it did)."""
+        if not self.by_view():
+            return self.for_path(environ.get("PATH_INFO") or "/")
+        req = environ.get("werkzeug.request")
+        if not isinstance(req, Request):  # not routed: a middleware below answered
+            return self.for_path(environ.get("PATH_INFO") or "/")
+        rule = req.url_rule
+        if rule is not None:
+            return self.resolve(rule.endpoint, req.path)
+        endpoint = None
+        if isinstance(req.routing_exception, RequestRedirect):
+            endpoint = endpoint_for(self.app, req, req.path, req.method)
+        return self.resolve(endpoint, req.path)
+
+
+def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
+    """The endpoint that will serve ``method`` on ``path``, following the merged-slashes
+    and trailing-slash redirects as the browser will; None if no route does."""
+    path = routing_path(path)
+    try:
+        adapter = app.create_url_adapter(req)
+        if adapter is None:  # pragma: no cover - only without a request
+            return None
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except RequestRedirect:
+            rule, _ = adapter.match(path + "/", method=method, return_rule=True)
+    except HTTPException:
+        return None
+    endpoint: str = rule.endpoint
+    return endpoint
