@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
 from crossorigin.core.errors import OriginError
+from crossorigin.core.hosts import is_public_suffix
 from crossorigin.core.origins import (
     AnyOrigin,
     ExactOrigin,
@@ -15,7 +18,6 @@ from crossorigin.core.origins import (
     PredicateOrigin,
     RegexOrigin,
     find_unescaped_dots,
-    is_public_suffix,
     is_serialized_origin,
     matches_everything,
     parse_origin_entry,
@@ -69,6 +71,11 @@ def test_exact_origins_are_normalised_to_what_browsers_send(entry: str, expected
         ("https://*.co.uk", "E106", "public suffix"),
         ("https://*.github.io", "E106", "public suffix"),
         ("https://*.herokuapp.com", "E106", "public suffix"),
+        ("https://*.trycloudflare.com", "E106", "public suffix"),
+        ("https://*.a.run.app", "E106", "public suffix"),
+        ("https://*.ondigitalocean.app", "E106", "public suffix"),
+        ("https://*.replit.app", "E106", "public suffix"),
+        ("https://*.uk.com", "E106", "public suffix"),
         ("https://bücher.de", "E101", "'https://xn--bcher-kva.de'"),
         ("https://a.com:99999", "E101", "port"),
         ("https://" + "\u00e9" * 70 + ".com", "E101", "xn--..."),
@@ -131,14 +138,37 @@ def test_raw_literal_falls_back_to_repr() -> None:
         ("co.uk", True),
         ("com.au", True),
         ("github.io", True),
+        ("io", True),
+        ("uk.com", True),
+        ("a.run.app", True),
+        ("trycloudflare.com", True),
+        ("ondigitalocean.app", True),
         ("localhost", False),
+        ("app.localhost", False),
+        ("127.0.0.1", False),
+        ("[::1]", False),
         ("example.com", False),
         ("example.co.uk", False),
         ("bbc.uk", False),
+        ("a.github.io", False),
     ],
 )
 def test_public_suffixes(host: str, public: bool) -> None:
     assert is_public_suffix(host) is public
+
+
+def test_the_public_suffix_list_is_loaded_only_for_wildcard_and_regex_origins() -> None:
+    script = """if True:
+        import sys
+        import crossorigin
+        from crossorigin.core.policy import build_policy
+        build_policy({"origins": ["https://a.example.com", "http://localhost:3000"],
+                      "supports_credentials": True})
+        assert "publicsuffixlist" not in sys.modules, "loaded for exact origins"
+        build_policy({"origins": ["https://*.example.com"]})
+        assert "publicsuffixlist" in sys.modules, "not loaded for a wildcard"
+    """
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 @pytest.mark.parametrize(

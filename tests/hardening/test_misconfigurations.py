@@ -297,6 +297,11 @@ def test_non_loopback_http_origin_with_credentials_is_refused(origins: list[str]
         "https://*.herokuapp.com",
         "https://*.vercel.app",
         "http://*.com:*",
+        "https://*.trycloudflare.com",
+        "https://*.a.run.app",
+        "https://*.ondigitalocean.app",
+        "https://*.replit.app",
+        "https://*.uk.com",
     ],
 )
 def test_subdomain_wildcard_under_a_public_suffix_is_refused(entry: str) -> None:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import OriginError
+from .hosts import is_loopback_host, is_public_suffix
 
 logger = logging.getLogger("crossorigin")
 
@@ -120,33 +121,6 @@ class PredicateOrigin:
 
 OriginSpec = AnyOrigin | ExactOrigin | HostPattern | RegexOrigin | PredicateOrigin
 
-# Multi-label public suffixes commonly seen in origin lists (a subset of the
-# Public Suffix List: hosting platforms where each customer gets a subdomain).
-_PRIVATE_SUFFIXES = frozenset(
-    """
-    github.io gitlab.io bitbucket.io herokuapp.com herokussl.com vercel.app now.sh
-    netlify.app pages.dev workers.dev web.app firebaseapp.com appspot.com blogspot.com
-    cloudfront.net azurewebsites.net azurestaticapps.net cloudapp.net trafficmanager.net
-    s3.amazonaws.com elasticbeanstalk.com amplifyapp.com onrender.com fly.dev glitch.me
-    repl.co replit.dev surge.sh ngrok.io ngrok.app ngrok-free.app loca.lt pythonanywhere.com
-    readthedocs.io wixsite.com myshopify.com duckdns.org dyndns.org railway.app
-    up.railway.app deno.dev codesandbox.io csb.app stackblitz.io webcontainer.io
-    googleusercontent.com translate.goog r2.dev vercel.sh
-    """.split()
-)
-# Second-level labels that registries use under country-code TLDs (co.uk, com.au ...).
-_CCTLD_SECOND_LEVELS = frozenset(
-    "ac co com edu gov gob go gv ltd mil ne net nic nom or org plc sch".split()
-)
-
-
-def is_loopback_host(host: str) -> bool:
-    """localhost, *.localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine."""
-    if host == "localhost" or host.endswith(".localhost") or host == "[::1]":
-        return True
-    parts = host.split(".")
-    return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
-
 
 def spec_text(spec: OriginSpec) -> str:
     """A parsed entry written back the way a user writes it."""
@@ -172,16 +146,6 @@ def is_insecure(spec: OriginSpec) -> bool:
     else:
         return False
     return scheme in ("http", "ws") and not is_loopback_host(host)
-
-
-def is_public_suffix(host: str) -> bool:
-    """True if ``host`` is a suffix under which unrelated parties register names."""
-    labels = host.split(".")
-    if len(labels) == 1:
-        return host != "localhost"
-    if host in _PRIVATE_SUFFIXES:
-        return True
-    return len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _CCTLD_SECOND_LEVELS
 
 
 def _fail(id: str, entry: object, message: str) -> OriginError:
