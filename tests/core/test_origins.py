@@ -353,6 +353,14 @@ def test_spec_text_writes_entries_back() -> None:
          r"re.compile(r'https://app\.example\.com')"),
         (r"https://a\.example\.com|https://b\.example\.com.*",
          "https://b.example.com.crossorigin-probe.example", "end it at the host"),
+        (r"https://app\.example\.com(\.[a-z]+)*", "https://app.example.com.evil",
+         "end it at the host"),
+        (r"https://app\.example\.com[\w.]*", "https://app.example.com.evil",
+         "end it at the host"),
+        (r"https://app\.example\.com(\.[0-9]+)?", "https://app.example.com.0123",
+         "end it at the host"),
+        (r"https://app\.example\.com(\.[a-z]+)?:\d+", "https://app.example.com.evil:0",
+         "end it at the host"),
     ],
 )  # fmt: skip
 def test_regex_that_lets_the_origin_go_on_past_the_host_is_refused(
@@ -393,8 +401,8 @@ def test_regexes_that_end_at_the_host_are_accepted(pattern: str) -> None:
     assert parse_origin_entry(re.compile(pattern)) == RegexOrigin(re.compile(pattern))
 
 
-def test_regex_samples_match_and_give_up_on_what_they_cannot_build() -> None:
-    from crossorigin.core.origins import host_extension, regex_samples
+def test_regex_samples_match_and_refuse_what_they_cannot_build() -> None:
+    from crossorigin.core.origin_regex import UnsampledRegex, host_extension, regex_samples
 
     for pattern in (r"https://(a|bb)\.example\.com", r"https://[^a-z0-9\-.:/_A~ ]\.test"):
         compiled = re.compile(pattern)
@@ -403,10 +411,36 @@ def test_regex_samples_match_and_give_up_on_what_they_cannot_build() -> None:
         "https://ax.example.com",
         "https://bbx.example.com",
     ]
-    backreference = re.compile(r"https://(a)\1\.example\.com.*")
-    assert regex_samples(backreference) == []  # not sampled, so not refused
-    assert host_extension(backreference) is None
-    assert regex_samples(re.compile(r"https://[^a-z0-9\-.:/_A~ ]\.test")) == []
-    assert regex_samples(re.compile(r"x[^a]")) == ["xb"]
+    # A class gives a letter and a digit; a repeat the fewest iterations, one and two more.
+    assert regex_samples(re.compile(r"https://[a-z0-9]+\.example\.com")) == [
+        "https://a.example.com",
+        "https://0.example.com",
+        "https://aa.example.com",
+        "https://00.example.com",
+        "https://aaa.example.com",
+        "https://000.example.com",
+    ]
+    assert regex_samples(re.compile(r"x[^a]")) == ["xb", "x0"]
+    assert regex_samples(re.compile(r"(?i)https://[A-Z]\.example\.com")) == [
+        "https://a.example.com"
+    ]
+    # No origin can hold a character outside this class: nothing to sample, nothing admitted.
+    assert regex_samples(re.compile(r"https://[^a-z0-9\-.:/_A~\[\]+ ]\.test")) == []
+    # A back-reference or a conditional group cannot be sampled: that is said, never hidden.
+    for pattern in (r"https://(a)\1\.example\.com.*", r"https://(a)?(?(1)b|c)\.example\.com"):
+        with pytest.raises(UnsampledRegex):
+            regex_samples(re.compile(pattern))
+        with pytest.raises(UnsampledRegex):
+            host_extension(re.compile(pattern))
+        # Without credentials it is accepted; with credentials it is E110 (test_policy.py).
+        assert parse_origin_entry(re.compile(pattern)) == RegexOrigin(re.compile(pattern))
     # A catch-all is left to the any-origin rules (E301 with credentials), not E109.
     assert parse_origin_entry(re.compile(".*")) == RegexOrigin(re.compile(".*"))
+
+
+def test_a_regex_sample_is_at_most_64_strings() -> None:
+    from crossorigin.core.origin_regex import regex_samples
+
+    pattern = re.compile(r"https://" + r"[a-z0-9]?" * 100 + r"\.example\.com")
+    samples = regex_samples(pattern)
+    assert 0 < len(samples) <= 64
