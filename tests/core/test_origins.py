@@ -291,6 +291,45 @@ def test_matching(entries: list[object], origin: str, allowed: bool) -> None:
     assert _matcher(*entries).matches(origin) is allowed
 
 
+LABEL_63 = "a" * 63
+LABEL_64 = "a" * 64
+
+
+def _name(length: int) -> str:
+    """A host name under example.com of exactly ``length`` characters, labels under 64."""
+    middle = ".".join(["b" * 60] * 3)
+    return "b" * (length - len(middle) - len(".example.com") - 1) + f".{middle}.example.com"
+
+
+NAME_253, NAME_254 = _name(253), _name(254)
+LABELS = re.compile(r"https://([a-z0-9]+\.)*example\.com")
+
+
+@pytest.mark.parametrize(
+    ("entries", "origin", "allowed"),
+    [
+        (["https://*.example.com"], f"https://{LABEL_63}.example.com", True),
+        (["https://*.example.com"], f"https://{LABEL_64}.example.com", False),
+        (["https://*.example.com"], f"https://x.{LABEL_64}.example.com", False),
+        (["https://*.example.com"], f"https://{NAME_253}", True),
+        (["https://*.example.com"], f"https://{NAME_254}", False),
+        ([LABELS], f"https://{LABEL_63}.example.com", True),
+        ([LABELS], f"https://{LABEL_64}.example.com", False),
+        ([LABELS], f"https://{NAME_254}", False),
+        ([re.compile(r"https://[a-z]+\.example\.com:\d+")], f"https://{LABEL_64}.example.com:1",
+         False),
+        # An exact entry is matched as written; a callable still decides for itself.
+        ([f"https://{LABEL_64}.example.com"], f"https://{LABEL_64}.example.com", True),
+        (["https://*.example.com", lambda o: True], f"https://{LABEL_64}.example.com", True),
+    ],
+)  # fmt: skip
+def test_patterns_never_grant_a_host_over_the_dns_length_limits(
+    entries: list[object], origin: str, allowed: bool
+) -> None:
+    assert is_serialized_origin(origin)
+    assert _matcher(*entries).matches(origin) is allowed
+
+
 def test_a_failing_callable_refuses_and_logs(caplog: pytest.LogCaptureFixture) -> None:
     def lookup(origin: str) -> bool:
         raise RuntimeError("database down")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import OriginError
-from .hosts import is_loopback_host, is_public_suffix
+from .hosts import MAX_LABEL_LENGTH, fits_dns_limits, is_loopback_host, is_public_suffix
 
 logger = logging.getLogger("crossorigin")
 
@@ -378,6 +378,11 @@ def catch_all_example(spec: OriginSpec) -> str | None:
     return None
 
 
+def _fits_dns(origin: str) -> bool:
+    """The host of a checked origin has no label over 63 characters and at most 253 in all."""
+    return len(origin) <= MAX_LABEL_LENGTH or fits_dns_limits(split_origin(origin)[1])
+
+
 class OriginMatcher:
     """Answers "is this checked origin allowed?" with lookups computed once.
 
@@ -422,6 +427,8 @@ class OriginMatcher:
         """Match a request origin already checked by ``is_serialized_origin``."""
         if origin in self._exact:
             return True
+        if (self._hosts or self._regexes) and not _fits_dns(origin):
+            return self._ask_callables(origin)  # no page has such a host: patterns never grant it
         if self._hosts:
             scheme, host, port = split_origin(origin)
             if DEFAULT_PORTS.get(scheme) == port:
@@ -439,6 +446,9 @@ class OriginMatcher:
         for pattern in self._regexes:
             if pattern.fullmatch(origin):
                 return True
+        return self._ask_callables(origin)
+
+    def _ask_callables(self, origin: str) -> bool:
         for predicate in self._callables:
             try:
                 if predicate(origin):
