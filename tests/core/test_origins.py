@@ -483,3 +483,6 @@ def test_a_regex_sample_is_at_most_64_strings() -> None:
     pattern = re.compile(r"https://" + r"[a-z0-9]?" * 100 + r"\.example\.com")
     samples = regex_samples(pattern)
     assert 0 < len(samples) <= 64
+    # Strings longer than any request origin are not built, however many repeats are asked.
+    assert regex_samples(re.compile(r"https://(a{300}){100000}\.com")) == []
+    assert regex_samples(re.compile(r"https://(aaaa|b){80}\.com"))[0] == f"https://{'b' * 80}.com"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .hosts import is_ip_literal, is_loopback_host, public_suffix
-from .origins import is_serialized_origin, split_origin
+from .origins import MAX_ORIGIN_LENGTH, is_serialized_origin, split_origin
 
 
 def _stdlib_parser() -> tuple[Any, Any]:
@@ -67,8 +67,9 @@ def _sample_seq(items: list[Any], fold: bool) -> list[str]:
         for option in options[1:]:
             out.append("".join(base[:i]) + option + "".join(base[i + 1 :]))
             if len(out) >= _MAX_SAMPLES:
-                return out
-    return out
+                break
+    # Longer strings are never origins a request can carry: not worth building on.
+    return [s for s in out if len(s) <= MAX_ORIGIN_LENGTH]
 
 
 def _sample_item(op: Any, arg: Any, fold: bool) -> list[str]:
@@ -102,9 +103,10 @@ def _sample_item(op: Any, arg: Any, fold: bool) -> list[str]:
         counts = [n for n in (low, low + 1, low + 2) if n <= high]
         if not once:
             return [""] if low == 0 else []
-        out = [once[0] * counts[0]]
-        out += [s * n for n in counts for s in once if n]
-        return list(dict.fromkeys(out))[:_MAX_CHOICES]
+        # The fewest iterations of the first choice first: the base of the sample.
+        pairs = [(once[0], counts[0])] + [(s, n) for n in counts for s in once if n]
+        fit = [s * n for s, n in pairs if len(s) * n <= MAX_ORIGIN_LENGTH]
+        return list(dict.fromkeys(fit))[:_MAX_CHOICES]
     if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
         return [""]  # anchors and look-arounds: samples are checked with fullmatch
     raise UnsampledRegex(f"{str(op).lower()} in a regex origin cannot be checked")
