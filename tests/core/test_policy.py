@@ -199,6 +199,12 @@ def test_regexes_admitting_origins_an_attacker_can_obtain_are_refused_with_crede
     assert compiled.fullmatch(admits), "the origin shown really is admitted"
     assert repr(admits) in str(info.value)
     assert "supports_credentials=True" in str(info.value)
+    fix = {
+        "E304": "dangerously_allow_insecure_origins=True",
+        "E106": "list your own origins instead, e.g. 'https://your-site.",
+        "E109": "end it at your own host",
+    }
+    assert fix[error_id] in str(info.value)
     assert not build_policy({"origins": [compiled]}).credentials  # no credentials: accepted
 
 

@@ -268,7 +268,8 @@ def _regex_with_credentials(spec: RegexOrigin, allow_insecure: bool) -> list[Con
                     "E109",
                     f"{entry} also matches {hole.origin!r}, a host anyone can register (the "
                     "pattern lets the host go on, or end in another top-level domain); end "
-                    f"it at your own host, or list exact origins such as {hole.sample!r}",
+                    "it at your own host with the top-level domain written out (r'\\.com', "
+                    "not r'\\.[a-z]+'), or list exact origins",
                     option="origins",
                     value=spec.pattern,
                 )
@@ -279,7 +280,8 @@ def _regex_with_credentials(spec: RegexOrigin, allow_insecure: bool) -> list[Con
                     "E106",
                     f"{entry} also matches {hole.origin!r}: anyone can get a name under the "
                     f"public suffix {hole.suffix}, so every such site could read your users' "
-                    f"data; list your own origins instead, such as {hole.sample!r}",
+                    "data; list your own origins instead, e.g. "
+                    f"'{hole.origin.partition('://')[0]}://your-site.{hole.suffix}'",
                     option="origins",
                     value=spec.pattern,
                 )
