@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
 from crossorigin.core.errors import OriginError
+from crossorigin.core.hosts import is_public_suffix
 from crossorigin.core.origins import (
     AnyOrigin,
     ExactOrigin,
@@ -15,7 +18,6 @@ from crossorigin.core.origins import (
     PredicateOrigin,
     RegexOrigin,
     find_unescaped_dots,
-    is_public_suffix,
     is_serialized_origin,
     matches_everything,
     parse_origin_entry,
@@ -69,6 +71,11 @@ def test_exact_origins_are_normalised_to_what_browsers_send(entry: str, expected
         ("https://*.co.uk", "E106", "public suffix"),
         ("https://*.github.io", "E106", "public suffix"),
         ("https://*.herokuapp.com", "E106", "public suffix"),
+        ("https://*.trycloudflare.com", "E106", "public suffix"),
+        ("https://*.a.run.app", "E106", "public suffix"),
+        ("https://*.ondigitalocean.app", "E106", "public suffix"),
+        ("https://*.replit.app", "E106", "public suffix"),
+        ("https://*.uk.com", "E106", "public suffix"),
         ("https://bücher.de", "E101", "'https://xn--bcher-kva.de'"),
         ("https://a.com:99999", "E101", "port"),
         ("https://" + "\u00e9" * 70 + ".com", "E101", "xn--..."),
@@ -131,14 +138,37 @@ def test_raw_literal_falls_back_to_repr() -> None:
         ("co.uk", True),
         ("com.au", True),
         ("github.io", True),
+        ("io", True),
+        ("uk.com", True),
+        ("a.run.app", True),
+        ("trycloudflare.com", True),
+        ("ondigitalocean.app", True),
         ("localhost", False),
+        ("app.localhost", False),
+        ("127.0.0.1", False),
+        ("[::1]", False),
         ("example.com", False),
         ("example.co.uk", False),
         ("bbc.uk", False),
+        ("a.github.io", False),
     ],
 )
 def test_public_suffixes(host: str, public: bool) -> None:
     assert is_public_suffix(host) is public
+
+
+def test_the_public_suffix_list_is_loaded_only_for_wildcard_and_regex_origins() -> None:
+    script = """if True:
+        import sys
+        import crossorigin
+        from crossorigin.core.policy import build_policy
+        build_policy({"origins": ["https://a.example.com", "http://localhost:3000"],
+                      "supports_credentials": True})
+        assert "publicsuffixlist" not in sys.modules, "loaded for exact origins"
+        build_policy({"origins": ["https://*.example.com"]})
+        assert "publicsuffixlist" in sys.modules, "not loaded for a wildcard"
+    """
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 @pytest.mark.parametrize(
@@ -261,6 +291,45 @@ def test_matching(entries: list[object], origin: str, allowed: bool) -> None:
     assert _matcher(*entries).matches(origin) is allowed
 
 
+LABEL_63 = "a" * 63
+LABEL_64 = "a" * 64
+
+
+def _name(length: int) -> str:
+    """A host name under example.com of exactly ``length`` characters, labels under 64."""
+    middle = ".".join(["b" * 60] * 3)
+    return "b" * (length - len(middle) - len(".example.com") - 1) + f".{middle}.example.com"
+
+
+NAME_253, NAME_254 = _name(253), _name(254)
+LABELS = re.compile(r"https://([a-z0-9]+\.)*example\.com")
+
+
+@pytest.mark.parametrize(
+    ("entries", "origin", "allowed"),
+    [
+        (["https://*.example.com"], f"https://{LABEL_63}.example.com", True),
+        (["https://*.example.com"], f"https://{LABEL_64}.example.com", False),
+        (["https://*.example.com"], f"https://x.{LABEL_64}.example.com", False),
+        (["https://*.example.com"], f"https://{NAME_253}", True),
+        (["https://*.example.com"], f"https://{NAME_254}", False),
+        ([LABELS], f"https://{LABEL_63}.example.com", True),
+        ([LABELS], f"https://{LABEL_64}.example.com", False),
+        ([LABELS], f"https://{NAME_254}", False),
+        ([re.compile(r"https://[a-z]+\.example\.com:\d+")], f"https://{LABEL_64}.example.com:1",
+         False),
+        # An exact entry is matched as written; a callable still decides for itself.
+        ([f"https://{LABEL_64}.example.com"], f"https://{LABEL_64}.example.com", True),
+        (["https://*.example.com", lambda o: True], f"https://{LABEL_64}.example.com", True),
+    ],
+)  # fmt: skip
+def test_patterns_never_grant_a_host_over_the_dns_length_limits(
+    entries: list[object], origin: str, allowed: bool
+) -> None:
+    assert is_serialized_origin(origin)
+    assert _matcher(*entries).matches(origin) is allowed
+
+
 def test_a_failing_callable_refuses_and_logs(caplog: pytest.LogCaptureFixture) -> None:
     def lookup(origin: str) -> bool:
         raise RuntimeError("database down")
@@ -323,6 +392,14 @@ def test_spec_text_writes_entries_back() -> None:
          r"re.compile(r'https://app\.example\.com')"),
         (r"https://a\.example\.com|https://b\.example\.com.*",
          "https://b.example.com.crossorigin-probe.example", "end it at the host"),
+        (r"https://app\.example\.com(\.[a-z]+)*", "https://app.example.com.evil",
+         "end it at the host"),
+        (r"https://app\.example\.com[\w.]*", "https://app.example.com.evil",
+         "end it at the host"),
+        (r"https://app\.example\.com(\.[0-9]+)?", "https://app.example.com.0123",
+         "end it at the host"),
+        (r"https://app\.example\.com(\.[a-z]+)?:\d+", "https://app.example.com.evil:0",
+         "end it at the host"),
     ],
 )  # fmt: skip
 def test_regex_that_lets_the_origin_go_on_past_the_host_is_refused(
@@ -363,8 +440,8 @@ def test_regexes_that_end_at_the_host_are_accepted(pattern: str) -> None:
     assert parse_origin_entry(re.compile(pattern)) == RegexOrigin(re.compile(pattern))
 
 
-def test_regex_samples_match_and_give_up_on_what_they_cannot_build() -> None:
-    from crossorigin.core.origins import host_extension, regex_samples
+def test_regex_samples_match_and_refuse_what_they_cannot_build() -> None:
+    from crossorigin.core.origin_regex import UnsampledRegex, host_extension, regex_samples
 
     for pattern in (r"https://(a|bb)\.example\.com", r"https://[^a-z0-9\-.:/_A~ ]\.test"):
         compiled = re.compile(pattern)
@@ -373,10 +450,39 @@ def test_regex_samples_match_and_give_up_on_what_they_cannot_build() -> None:
         "https://ax.example.com",
         "https://bbx.example.com",
     ]
-    backreference = re.compile(r"https://(a)\1\.example\.com.*")
-    assert regex_samples(backreference) == []  # not sampled, so not refused
-    assert host_extension(backreference) is None
-    assert regex_samples(re.compile(r"https://[^a-z0-9\-.:/_A~ ]\.test")) == []
-    assert regex_samples(re.compile(r"x[^a]")) == ["xb"]
+    # A class gives a letter and a digit; a repeat the fewest iterations, one and two more.
+    assert regex_samples(re.compile(r"https://[a-z0-9]+\.example\.com")) == [
+        "https://a.example.com",
+        "https://0.example.com",
+        "https://aa.example.com",
+        "https://00.example.com",
+        "https://aaa.example.com",
+        "https://000.example.com",
+    ]
+    assert regex_samples(re.compile(r"x[^a]")) == ["xb", "x0"]
+    assert regex_samples(re.compile(r"(?i)https://[A-Z]\.example\.com")) == [
+        "https://a.example.com"
+    ]
+    # No origin can hold a character outside this class: nothing to sample, nothing admitted.
+    assert regex_samples(re.compile(r"https://[^a-z0-9\-.:/_A~\[\]+ ]\.test")) == []
+    # A back-reference or a conditional group cannot be sampled: that is said, never hidden.
+    for pattern in (r"https://(a)\1\.example\.com.*", r"https://(a)?(?(1)b|c)\.example\.com"):
+        with pytest.raises(UnsampledRegex):
+            regex_samples(re.compile(pattern))
+        with pytest.raises(UnsampledRegex):
+            host_extension(re.compile(pattern))
+        # Without credentials it is accepted; with credentials it is E110 (test_policy.py).
+        assert parse_origin_entry(re.compile(pattern)) == RegexOrigin(re.compile(pattern))
     # A catch-all is left to the any-origin rules (E301 with credentials), not E109.
     assert parse_origin_entry(re.compile(".*")) == RegexOrigin(re.compile(".*"))
+
+
+def test_a_regex_sample_is_at_most_64_strings() -> None:
+    from crossorigin.core.origin_regex import regex_samples
+
+    pattern = re.compile(r"https://" + r"[a-z0-9]?" * 100 + r"\.example\.com")
+    samples = regex_samples(pattern)
+    assert 0 < len(samples) <= 64
+    # Strings longer than any request origin are not built, however many repeats are asked.
+    assert regex_samples(re.compile(r"https://(a{300}){100000}\.com")) == []
+    assert regex_samples(re.compile(r"https://(aaaa|b){80}\.com"))[0] == f"https://{'b' * 80}.com"

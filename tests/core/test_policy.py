@@ -159,11 +159,72 @@ def test_plain_http_origins_with_credentials_need_the_explicit_switch(origin: st
         "http://127.9.8.7",
         "http://[::1]:8080",
         "https://app.example.com",
-        re.compile(r"http://[a-z]+\.example\.com"),
+        re.compile(r"https?://localhost:\d+"),
+        re.compile(r"http://127\.0\.0\.1:\d+"),
+        re.compile(r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"),
+        re.compile(r"https://([a-z0-9-]+\.)*example\.com"),
+        re.compile(r"https://(www|app)\.example\.com"),
+        re.compile(r"https://[a-z0-9-]+\.example\.co\.uk(:8443)?"),
+        re.compile(r"https://(?:[a-z]+\.)?example\.com"),
     ],
 )
 def test_loopback_and_https_origins_with_credentials_are_fine(origin: object) -> None:
     assert build_policy({"origins": [origin], "supports_credentials": True}).credentials
+
+
+@pytest.mark.parametrize(
+    ("pattern", "error_id", "admits"),
+    [
+        (r"https?://app\.example\.com", "E304", "http://app.example.com"),
+        (r"(https|wss?)://app\.example\.com", "E304", "ws://app.example.com"),
+        (r"http://[a-z]+\.example\.com", "E304", "http://a.example.com"),
+        (r"https://.*\.vercel\.app", "E106", "https://evila.vercel.app"),
+        (r"https://[\w-]+\.github\.io", "E106", "https://evila.github.io"),
+        (r"https://.*\.io", "E106", "https://evila.io"),
+        (r"https://[a-z]+\.org", "E106", "https://evila.org"),
+        (r"https://myapp-[a-z0-9]+\.vercel\.app", "E106", "https://myapp-aevil.vercel.app"),
+        (r"https://[a-z]+\.run\.app", "E106", "https://evila.run.app"),
+        (r"https://example[0-9]*\.com", "E106", "https://example0.com"),
+        (r"https://app\.example\.[a-z]+", "E109", "https://app.example.evil"),
+        (r"https://(?:[a-z]+\.)?example\.com\w*", "E109", "https://example.comx"),
+    ],
+)
+def test_regexes_admitting_origins_an_attacker_can_obtain_are_refused_with_credentials(
+    pattern: str, error_id: str, admits: str
+) -> None:
+    compiled = re.compile(pattern)
+    with pytest.raises(ConfigError) as info:
+        build_policy({"origins": [compiled], "supports_credentials": True})
+    assert info.value.id == error_id
+    assert compiled.fullmatch(admits), "the origin shown really is admitted"
+    assert repr(admits) in str(info.value)
+    assert "supports_credentials=True" in str(info.value)
+    fix = {
+        "E304": "dangerously_allow_insecure_origins=True",
+        "E106": "list your own origins instead, e.g. 'https://your-site.",
+        "E109": "end it at your own host",
+    }
+    assert fix[error_id] in str(info.value)
+    assert not build_policy({"origins": [compiled]}).credentials  # no credentials: accepted
+
+
+def test_a_regex_reaching_plain_http_with_credentials_needs_the_explicit_switch() -> None:
+    options = {"origins": [re.compile(r"https?://app\.example\.com")], "supports_credentials": True}
+    assert build_policy({**options, "dangerously_allow_insecure_origins": True}).credentials
+    with pytest.raises(ConfigError) as info:
+        build_policy(options)
+    assert "'https://' instead of 'https?://'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"https://(a)\1\.example\.com", r"https://(a)?(?(1)b|c)\.example\.com"]
+)
+def test_a_regex_that_cannot_be_checked_is_refused_with_credentials(pattern: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_policy({"origins": [re.compile(pattern)], "supports_credentials": True})
+    assert info.value.id == "E110"
+    assert "cannot be checked" in str(info.value) and "simplify it" in str(info.value)
+    assert not build_policy({"origins": [re.compile(pattern)]}).credentials
 
 
 def test_bytes_header_patterns_are_refused() -> None:

@@ -373,7 +373,7 @@ FINDINGS = {
     ),
     "regex matching everything": (
         {"origins": [re.compile(r"https://.+")]},
-        ("warning", "broad-origin", "also matches https://attacker.example"),
+        ("warning", "broad-origin", "also matches https://crossorigin-probe.attacker-7f3a.net"),
     ),
     "any origin with private network": (
         {"origins": "*", "allow_private_network": True, "allow_headers": ["X-A"]},
@@ -683,10 +683,12 @@ def test_check_policy_inspects_regexes_for_plain_http_and_skips_callables() -> N
         {
             "origins": [re.compile(r"https?://app\.example\.com")],
             "supports_credentials": True,
+            "dangerously_allow_insecure_origins": True,  # else refused at start-up (E304)
             "allow_headers": ["X-A"],
         }
     )
     assert [code for _, code, _ in check_policy(insecure)] == ["insecure-origin"]
+    assert "plain-http http://app.example.com" in check_policy(insecure)[0][2]
     predicate = build_policy({"origins": [lambda origin: True], "allow_headers": ["X-A"]})
     assert check_policy(predicate) == []
 

@@ -284,6 +284,41 @@ def test_non_loopback_http_origin_with_credentials_is_refused(origins: list[str]
     assert refused(get(app, "/api/data", "https://evil.example.net"))
 
 
+@pytest.mark.parametrize(
+    ("pattern", "admits"),
+    [
+        (r"https?://app\.example\.com", "http://app.example.com"),
+        (r"(https|wss?)://app\.example\.com", "ws://app.example.com"),
+    ],
+)
+def test_credentials_with_a_regex_reaching_plain_http_are_refused(
+    pattern: str, admits: str
+) -> None:
+    error = config_error(origins=[re.compile(pattern)], supports_credentials=True)
+    assert error.id == "E304" and repr(admits) in str(error)
+    app = make_app(
+        origins=[re.compile(pattern)],
+        supports_credentials=True,
+        dangerously_allow_insecure_origins=True,
+    )
+    assert get(app, "/api/data", admits).headers[ACAO] == admits
+
+
+@pytest.mark.parametrize(
+    ("pattern", "origin"),
+    [
+        (r"https?://localhost:\d+", "http://localhost:5173"),
+        (r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:5173"),
+        (r"http://\[::1\]:\d+", "http://[::1]:5173"),
+    ],
+)
+def test_loopback_http_regexes_with_credentials_are_accepted_for_development(
+    pattern: str, origin: str
+) -> None:
+    app = make_app(origins=[re.compile(pattern)], supports_credentials=True)
+    assert get(app, "/api/data", origin).headers[ACAO] == origin
+
+
 # -- §3.6 wildcard subdomains under a public suffix ---------------------------------------
 
 
@@ -297,10 +332,70 @@ def test_non_loopback_http_origin_with_credentials_is_refused(origins: list[str]
         "https://*.herokuapp.com",
         "https://*.vercel.app",
         "http://*.com:*",
+        "https://*.trycloudflare.com",
+        "https://*.a.run.app",
+        "https://*.ondigitalocean.app",
+        "https://*.replit.app",
+        "https://*.uk.com",
     ],
 )
 def test_subdomain_wildcard_under_a_public_suffix_is_refused(entry: str) -> None:
     assert config_error(origins=[entry]).id == "E106"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "error_id", "admits"),
+    [
+        (r"https://.*\.vercel\.app", "E106", "https://evila.vercel.app"),
+        (r"https://[\w-]+\.github\.io", "E106", "https://evila.github.io"),
+        (r"https://.*\.io", "E106", "https://evila.io"),
+        (r"https://[a-z]+\.org", "E106", "https://evila.org"),
+        (r"https://app\.example\.[a-z]+", "E109", "https://app.example.evil"),
+        (r"https://app\.example\.com(\.[a-z]+)*", "E109", "https://app.example.com.evil"),
+        (r"https://app\.example\.com[\w.]*", "E109", "https://app.example.com.evil"),
+    ],
+)
+def test_credentials_with_a_regex_admitting_sites_anyone_can_register_are_refused(
+    pattern: str, error_id: str, admits: str
+) -> None:
+    error = config_error(origins=[re.compile(pattern)], supports_credentials=True)
+    assert error.id == error_id and repr(admits) in str(error)
+    assert re.compile(pattern).fullmatch(admits)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "origin"),
+    [
+        (r"https://([a-z0-9-]+\.)*example\.com", "https://a.b.example.com"),
+        (r"https://(www|app)\.example\.com", "https://www.example.com"),
+        (r"https://[a-z0-9-]+\.example\.co\.uk", "https://shop.example.co.uk"),
+    ],
+)
+def test_credentials_with_a_regex_held_to_your_own_names_are_accepted(
+    pattern: str, origin: str
+) -> None:
+    app = make_app(origins=[re.compile(pattern)], supports_credentials=True)
+    assert get(app, "/api/data", origin).headers[ACAO] == origin
+    assert refused(get(app, "/api/data", "https://evilexample.com"))
+
+
+def test_credentials_with_a_regex_that_cannot_be_checked_are_refused() -> None:
+    pattern = re.compile(r"https://(app)\.\1\.example\.com")
+    assert config_error(origins=[pattern], supports_credentials=True).id == "E110"
+    make_app(origins=[pattern])  # without credentials it starts: nothing is read as the user
+
+
+@pytest.mark.parametrize(
+    "origins", [["https://*.example.com"], [re.compile(r"https://([a-z0-9]+\.)*example\.com")]]
+)
+def test_patterns_never_grant_a_host_no_page_can_have(origins: list[Any]) -> None:
+    """A label over 63 characters or a name over 253: no DNS name, so no page, is like that."""
+    app = make_app(origins=origins, supports_credentials=True)
+    assert get(app, "/api/data", f"https://{'a' * 63}.example.com").headers[ACAO]
+    assert refused(get(app, "/api/data", f"https://{'a' * 64}.example.com"))
+    long_name = ".".join(["b" * 60] * 4) + ".example.com"  # 256 characters
+    assert refused(get(app, "/api/data", f"https://{long_name}"))
+    assert refused(preflight(app, "/api/data", f"https://{'a' * 64}.example.com"))
 
 
 def test_subdomain_wildcard_under_a_registrable_domain_is_accepted() -> None:

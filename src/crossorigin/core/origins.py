@@ -9,15 +9,14 @@ dict lookups, then anchored regexes, then callables.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from .errors import OriginError
+from .hosts import MAX_LABEL_LENGTH, fits_dns_limits, is_loopback_host, is_public_suffix
 
 logger = logging.getLogger("crossorigin")
 
@@ -120,33 +119,6 @@ class PredicateOrigin:
 
 OriginSpec = AnyOrigin | ExactOrigin | HostPattern | RegexOrigin | PredicateOrigin
 
-# Multi-label public suffixes commonly seen in origin lists (a subset of the
-# Public Suffix List: hosting platforms where each customer gets a subdomain).
-_PRIVATE_SUFFIXES = frozenset(
-    """
-    github.io gitlab.io bitbucket.io herokuapp.com herokussl.com vercel.app now.sh
-    netlify.app pages.dev workers.dev web.app firebaseapp.com appspot.com blogspot.com
-    cloudfront.net azurewebsites.net azurestaticapps.net cloudapp.net trafficmanager.net
-    s3.amazonaws.com elasticbeanstalk.com amplifyapp.com onrender.com fly.dev glitch.me
-    repl.co replit.dev surge.sh ngrok.io ngrok.app ngrok-free.app loca.lt pythonanywhere.com
-    readthedocs.io wixsite.com myshopify.com duckdns.org dyndns.org railway.app
-    up.railway.app deno.dev codesandbox.io csb.app stackblitz.io webcontainer.io
-    googleusercontent.com translate.goog r2.dev vercel.sh
-    """.split()
-)
-# Second-level labels that registries use under country-code TLDs (co.uk, com.au ...).
-_CCTLD_SECOND_LEVELS = frozenset(
-    "ac co com edu gov gob go gv ltd mil ne net nic nom or org plc sch".split()
-)
-
-
-def is_loopback_host(host: str) -> bool:
-    """localhost, *.localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine."""
-    if host == "localhost" or host.endswith(".localhost") or host == "[::1]":
-        return True
-    parts = host.split(".")
-    return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
-
 
 def spec_text(spec: OriginSpec) -> str:
     """A parsed entry written back the way a user writes it."""
@@ -174,16 +146,6 @@ def is_insecure(spec: OriginSpec) -> bool:
     return scheme in ("http", "ws") and not is_loopback_host(host)
 
 
-def is_public_suffix(host: str) -> bool:
-    """True if ``host`` is a suffix under which unrelated parties register names."""
-    labels = host.split(".")
-    if len(labels) == 1:
-        return host != "localhost"
-    if host in _PRIVATE_SUFFIXES:
-        return True
-    return len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _CCTLD_SECOND_LEVELS
-
-
 def _fail(id: str, entry: object, message: str) -> OriginError:
     return OriginError(id, f"origins entry {entry!r}: {message}", option="origins", value=entry)
 
@@ -202,15 +164,20 @@ def parse_origin_entry(entry: object) -> OriginSpec:
                 f"an unescaped '.' matches any character, so look-alike hosts are "
                 f"allowed; escape it: re.compile({raw_literal(fixed)})",
             )
+        from .origin_regex import UnsampledRegex, host_extension, without_open_end
+
         spec = RegexOrigin(entry)
-        extended = host_extension(entry)
+        try:
+            extended = host_extension(entry)
+        except UnsampledRegex:
+            extended = None  # refused with credentials (E110), where the checks must run
         if extended is not None and not matches_everything(spec):
             raise _fail(
                 "E109",
                 entry,
                 f"it also matches {extended!r}, a host anyone can register, because the "
                 "pattern lets the origin go on after the host; end it at the host (and "
-                f"port), e.g. re.compile({raw_literal(_without_open_end(entry.pattern))})",
+                f"port), e.g. re.compile({raw_literal(without_open_end(entry.pattern))})",
             )
         return spec
     if callable(entry):
@@ -384,104 +351,6 @@ def find_unescaped_dots(pattern: str) -> frozenset[int]:
     return frozenset(found)
 
 
-# -- regex probing ---------------------------------------------------------------
-
-_HOST_EXTENSIONS = (".crossorigin-probe.example", "crossorigin-probe.example")
-_MAX_SAMPLES = 32
-_OPEN_END = re.compile(r"(?:\.\*\??|\.\+\??|\\S\*|\\S\+|\[\^/\]\*|\[\^/\]\+)(?:\$|\\Z)?$")
-
-
-def host_extension(pattern: re.Pattern[str]) -> str | None:
-    """An origin the regex admits that extends one of its own matches past the host.
-
-    ``https://app\\.example\\.com.*`` admits ``https://app.example.com.evil.net``.
-    Samples of what the pattern matches are built from its syntax tree, then
-    extended; None when nothing extends (or the pattern is too complex to sample).
-    """
-    for sample in regex_samples(pattern):
-        for suffix in _HOST_EXTENSIONS:
-            if pattern.fullmatch(sample + suffix):
-                return sample + suffix
-    return None
-
-
-def _without_open_end(pattern: str) -> str:
-    return _OPEN_END.sub("", pattern)
-
-
-def regex_samples(pattern: re.Pattern[str]) -> list[str]:
-    """A few strings ``pattern`` fully matches (one per branch, shortest repeats)."""
-    try:
-        sre_parse: Any = importlib.import_module("re._parser")  # the stdlib's own parser
-
-        tree = sre_parse.parse(pattern.pattern, pattern.flags)
-        samples = _sample_seq(list(tree), sre_parse)
-    except Exception:  # an unusual pattern is simply not probed
-        return []
-    return [s for s in samples if pattern.fullmatch(s)]
-
-
-def _sample_seq(items: list[Any], sp: Any) -> list[str]:
-    out = [""]
-    for op, arg in items:
-        choices = _sample_item(op, arg, sp)
-        out = [a + b for a in out for b in choices][:_MAX_SAMPLES]
-    return out
-
-
-def _sample_item(op: Any, arg: Any, sp: Any) -> list[str]:
-    c = sp  # re._parser re-exports the opcode constants
-    if op is c.LITERAL:
-        return [chr(arg)]
-    if op is c.NOT_LITERAL:
-        return ["a" if arg != ord("a") else "b"]
-    if op is c.ANY:
-        return ["a"]
-    if op is c.IN:
-        return [_class_sample(arg, c)]
-    if op is c.BRANCH:
-        return [s for alt in arg[1] for s in _sample_seq(list(alt), sp)][:_MAX_SAMPLES]
-    if op is c.SUBPATTERN:
-        return _sample_seq(list(arg[-1]), sp)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-        low, _, body = arg
-        once = _sample_seq(list(body), sp)
-        return [s * low for s in once] if low else [""]
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return [""]
-    raise ValueError(f"cannot sample {op}")
-
-
-_CLASS_CANDIDATES = "a0-.:/_A~ "
-
-
-def _class_sample(items: list[Any], c: Any) -> str:
-    negate = bool(items) and items[0][0] is c.NEGATE
-    for ch in _CLASS_CANDIDATES:
-        if _in_class(items, ord(ch), c) is not negate:
-            return ch
-    raise ValueError("no sample for this class")
-
-
-def _in_class(items: list[Any], code: int, c: Any) -> bool:
-    categories = {
-        c.CATEGORY_DIGIT: chr(code).isdigit(),
-        c.CATEGORY_NOT_DIGIT: not chr(code).isdigit(),
-        c.CATEGORY_WORD: chr(code).isalnum() or code == ord("_"),
-        c.CATEGORY_NOT_WORD: not (chr(code).isalnum() or code == ord("_")),
-        c.CATEGORY_SPACE: chr(code).isspace(),
-        c.CATEGORY_NOT_SPACE: not chr(code).isspace(),
-    }
-    for op, arg in items:
-        if op is c.LITERAL and arg == code:
-            return True
-        if op is c.RANGE and arg[0] <= code <= arg[1]:
-            return True
-        if op is c.CATEGORY and categories.get(arg, False):
-            return True
-    return False
-
-
 # -- matching --------------------------------------------------------------------
 
 _NO_PORTS: frozenset[int | None] = frozenset()
@@ -499,11 +368,19 @@ _PROBES = (
 
 def matches_everything(spec: OriginSpec) -> bool:
     """True if ``spec`` is ``*`` or a pattern that admits arbitrary origins."""
-    if isinstance(spec, AnyOrigin):
-        return True
+    return isinstance(spec, AnyOrigin) or catch_all_example(spec) is not None
+
+
+def catch_all_example(spec: OriginSpec) -> str | None:
+    """An unrelated origin a regex admits (so it admits arbitrary sites), else None."""
     if isinstance(spec, RegexOrigin):
-        return any(spec.pattern.fullmatch(p) for p in _PROBES)
-    return False
+        return next((p for p in _PROBES if spec.pattern.fullmatch(p)), None)
+    return None
+
+
+def _fits_dns(origin: str) -> bool:
+    """The host of a checked origin has no label over 63 characters and at most 253 in all."""
+    return len(origin) <= MAX_LABEL_LENGTH or fits_dns_limits(split_origin(origin)[1])
 
 
 class OriginMatcher:
@@ -550,6 +427,8 @@ class OriginMatcher:
         """Match a request origin already checked by ``is_serialized_origin``."""
         if origin in self._exact:
             return True
+        if (self._hosts or self._regexes) and not _fits_dns(origin):
+            return self._ask_callables(origin)  # no page has such a host: patterns never grant it
         if self._hosts:
             scheme, host, port = split_origin(origin)
             if DEFAULT_PORTS.get(scheme) == port:
@@ -567,6 +446,9 @@ class OriginMatcher:
         for pattern in self._regexes:
             if pattern.fullmatch(origin):
                 return True
+        return self._ask_callables(origin)
+
+    def _ask_callables(self, origin: str) -> bool:
         for predicate in self._callables:
             try:
                 if predicate(origin):

@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .errors import HeaderNameError, IncompatibleOptionsError, MethodError, Problems
+from .errors import (
+    ConfigError,
+    HeaderNameError,
+    IncompatibleOptionsError,
+    MethodError,
+    OriginError,
+    Problems,
+)
 from .headers import ACRH, ACRM, ACRPN, FORBIDDEN_METHODS, ORIGIN, is_token
 from .options import DEFAULT_OPTIONS, merge, normalize_options
+from .origin_regex import UnsampledRegex, regex_holes
 from .origins import (
     OriginMatcher,
     PredicateOrigin,
+    RegexOrigin,
     is_insecure,
     matches_everything,
     parse_origin_entry,
@@ -196,9 +205,9 @@ def _origin_specs(entries: tuple[Any, ...], problems: Problems) -> tuple[Any, ..
 
 def _unsafe_combinations(
     opts: Mapping[str, Any], specs: tuple[Any, ...], wide: list[Any]
-) -> list[IncompatibleOptionsError]:
+) -> list[ConfigError]:
     """Options that are fine alone but let other sites read credentialed data."""
-    found = []
+    found: list[ConfigError] = []
     credentials = opts["supports_credentials"]
     if credentials and wide:
         found.append(
@@ -236,6 +245,71 @@ def _unsafe_combinations(
                 value=[spec_text(s) for s in insecure],
             )
         )
+    if credentials:
+        allow_insecure = opts["dangerously_allow_insecure_origins"]
+        for spec in specs:
+            if isinstance(spec, RegexOrigin) and spec not in wide:
+                found += _regex_with_credentials(spec, allow_insecure)
+    return found
+
+
+def _regex_with_credentials(spec: RegexOrigin, allow_insecure: bool) -> list[ConfigError]:
+    """A regex origin probed for origins an attacker can obtain: with credentials, each
+    kind of hole found is an error (plain http E304, another TLD or a longer host E109,
+    a sibling under a public suffix E106); a regex that cannot be probed is E110."""
+    shown = spec_text(spec)
+    entry = f"origins entry {shown} with supports_credentials=True"
+    try:
+        holes = regex_holes(spec.pattern)
+    except UnsampledRegex as exc:
+        return [
+            OriginError(
+                "E110",
+                f"{entry} cannot be checked for origins an attacker can obtain ({exc}); "
+                "simplify it (no back-references or conditional groups), or list exact "
+                "origins or 'https://*.example.com' patterns",
+                option="origins",
+                value=spec.pattern,
+            )
+        ]
+    found: list[ConfigError] = []
+    for hole in holes:
+        if hole.kind == "insecure" and not allow_insecure:
+            found.append(
+                IncompatibleOptionsError(
+                    "E304",
+                    f"{entry} also matches plain-http {hole.origin!r}: anyone on the network "
+                    "path can serve a page from such an origin and read your users' data. "
+                    "Match https:// only (e.g. 'https://' instead of 'https?://'), or set "
+                    "dangerously_allow_insecure_origins=True",
+                    option="origins",
+                    value=[shown],
+                )
+            )
+        elif hole.kind == "past-host":
+            found.append(
+                OriginError(
+                    "E109",
+                    f"{entry} also matches {hole.origin!r}, a host anyone can register (the "
+                    "pattern lets the host go on, or end in another top-level domain); end "
+                    "it at your own host with the top-level domain written out (r'\\.com', "
+                    "not r'\\.[a-z]+'), or list exact origins",
+                    option="origins",
+                    value=spec.pattern,
+                )
+            )
+        elif hole.kind == "public-suffix":
+            found.append(
+                OriginError(
+                    "E106",
+                    f"{entry} also matches {hole.origin!r}: anyone can get a name under the "
+                    f"public suffix {hole.suffix}, so every such site could read your users' "
+                    "data; list your own origins instead, e.g. "
+                    f"'{hole.origin.partition('://')[0]}://your-site.{hole.suffix}'",
+                    option="origins",
+                    value=spec.pattern,
+                )
+            )
     return found
 
 

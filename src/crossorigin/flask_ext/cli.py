@@ -34,12 +34,14 @@ from ..core.decide import Decision, Reason, decide_actual, decide_preflight
 from ..core.errors import ConfigError
 from ..core.explain import describe_origins, explain
 from ..core.fetchcheck import FetchRequest
+from ..core.origin_regex import UnsampledRegex, regex_holes
 from ..core.origins import (
     AnyOrigin,
     ExactOrigin,
     HostPattern,
     OriginSpec,
     RegexOrigin,
+    catch_all_example,
     parse_origin_entry,
     split_origin,
 )
@@ -234,8 +236,6 @@ NEVER_SENT_SCHEMES = {
     "ftp": "browsers no longer load ftp: pages",
 }
 
-_DOMAIN_IN_REGEX = re.compile(r"[a-z0-9-]+(?:\\\.[a-z0-9-]+)+")
-
 
 def is_loopback(host: str) -> bool:
     """localhost, *.localhost, 127.0.0.0/8 and [::1]: http there is fine with credentials."""
@@ -315,19 +315,14 @@ def _regex_problems(spec: RegexOrigin, credentials: bool) -> list[tuple[str, str
                 "trailing slash, so it never matches; drop the slash",
             )
         )
-    domains = [d.replace("\\.", ".") for d in _DOMAIN_IN_REGEX.findall(pattern.pattern)]
-    lookalikes = [
-        probe
-        for domain in dict.fromkeys(domains)
-        for probe in (
-            f"https://evil{domain}",
-            f"https://evil-{domain}",
-            f"https://{domain}.evil.example",
-        )
-        if pattern.fullmatch(probe)
-    ]
-    if pattern.fullmatch("https://attacker.example"):
-        lookalikes.insert(0, "https://attacker.example")
+    try:
+        holes = regex_holes(pattern)
+    except UnsampledRegex:
+        holes = []  # refused at start-up with credentials (E110); nothing to show here
+    lookalikes = [hole.origin for hole in holes if hole.kind != "insecure"]
+    wide = catch_all_example(spec)
+    if wide is not None:
+        lookalikes.insert(0, wide)
     if lookalikes:
         found.append(
             (
@@ -337,15 +332,9 @@ def _regex_problems(spec: RegexOrigin, credentials: bool) -> list[tuple[str, str
                 r"label, e.g. re.compile(r'https://([a-z0-9-]+\.)*example\.com')",
             )
         )
-    if credentials:
-        plain = [
-            f"http://{d}"
-            for d in dict.fromkeys(domains)
-            if not is_loopback(d)
-            and (pattern.fullmatch(f"http://{d}") or pattern.fullmatch(f"http://x.{d}"))
-        ]
-        if plain:
-            found.append(("warning", "insecure-origin", _insecure_message(shown, plain[0])))
+    plain = [hole.origin for hole in holes if hole.kind == "insecure"]
+    if credentials and plain:
+        found.append(("warning", "insecure-origin", _insecure_message(shown, plain[0])))
     return found
 
 
