@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal
 from urllib.parse import quote, urljoin, urlsplit
 
+from .core.explain import REASON_FIXES
 from .core.fetchcheck import (
     Credentials,
     Failure,
@@ -139,16 +140,6 @@ HINTS: dict[str, str] = {
         "List the request header: with crossorigin, allow_headers=[..., 'X-Foo']. "
         "Content-Type: application/json is not CORS-safelisted, so it needs listing too."
     ),
-}
-
-#: crossorigin's reason codes (X-CORS-Decision) and the option that changes the outcome.
-REASON_FIXES: dict[str, str] = {
-    "origin-not-allowed": "add the page's origin to origins= for this route",
-    "invalid-origin": "send the Origin exactly as a browser does (scheme://host[:port])",
-    "method-not-allowed": "add the method to methods= for this route",
-    "header-not-allowed": "add the request header to allow_headers= for this route",
-    "private-network-not-allowed": "set allow_private_network=True for this route",
-    "path-not-covered": "cover the path with resources= (or @cross_origin on the view)",
 }
 
 

@@ -32,7 +32,7 @@ from werkzeug.routing import Rule
 
 from ..core.decide import Decision, Reason, decide_actual, decide_preflight
 from ..core.errors import ConfigError
-from ..core.explain import describe_origins, explain
+from ..core.explain import describe_origins, explain, explain_missing_credentials
 from ..core.fetchcheck import FetchRequest
 from ..core.origins import (
     AnyOrigin,
@@ -632,11 +632,7 @@ def annotate(app: Flask, report: Report) -> Report:
         if not decision.allowed:
             fixes.append(explain(decision, policy, path=path, origin=origin, method=method))
         elif report.request.credentials == "include" and not policy.credentials:
-            fixes.append(
-                f"the page sends credentials, but the policy for {path!r} has "
-                "supports_credentials=False - set supports_credentials=True, with an explicit "
-                "list of origins"
-            )
+            fixes.append(explain_missing_credentials(path))
     return replace(
         report,
         policy=describe_source(source),
