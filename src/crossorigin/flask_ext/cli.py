@@ -8,7 +8,7 @@ configuration error raised while the app is created instead of dying with a trac
 The policy lookup here mirrors ``CORSState.resolve`` (decorator, then blueprint, then the
 app's resources) and also says where the policy comes from; ``explain`` and
 :mod:`crossorigin.testing` run requests in-process through the test client and judge them
-with :mod:`crossorigin.core.fetchcheck`, via :func:`crossorigin.doctor.run`.
+with :mod:`crossorigin.core.fetchcheck`, via :func:`crossorigin.probe.run`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from ..core.origins import (
     split_origin,
 )
 from ..core.policy import Policy, build_policy
-from ..doctor import (
+from ..probe import (
     DoctorError,
     Received,
     Report,
