@@ -23,21 +23,7 @@ from flask import Flask, redirect
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from crossorigin import CORS
-from crossorigin.core.fetchcheck import FetchRequest
-from crossorigin.doctor import (
-    DoctorError,
-    Received,
-    _next_hop,
-    build_request,
-    check_origin,
-    check_url,
-    main,
-    parse_header,
-    render_text,
-    run,
-    url_origin,
-    use_color,
-)
+from crossorigin.doctor import main
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -429,17 +415,6 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     assert "ALLOWED" in terminal.getvalue()
 
 
-def test_use_color_needs_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("TERM", "xterm")
-    assert use_color(_Terminal()) is True
-    assert use_color(io.StringIO()) is False
-    monkeypatch.setenv("NO_COLOR", "")  # empty means unset (no-color.org)
-    assert use_color(_Terminal()) is True
-    monkeypatch.setenv("TERM", "dumb")
-    assert use_color(_Terminal()) is False
-
-
 # --- usage errors: exit 2, a message, never a traceback ---------------------------------------
 
 
@@ -550,82 +525,6 @@ def test_the_console_script_is_installed(live: Callable[[WSGIApplication], LiveS
     )
     assert refused.returncode == 2
     assert "connection refused" in refused.stderr and "Traceback" not in refused.stderr
-
-
-# --- the pieces ---------------------------------------------------------------------------------
-
-
-def test_parse_header() -> None:
-    assert parse_header("X-Request-ID: 42") == ("X-Request-ID", "42")
-    assert parse_header("X-Empty:") == ("X-Empty", "")
-    assert parse_header("X-Trace") == ("X-Trace", "1")
-    assert parse_header("content-type") == ("content-type", "application/json")
-    assert parse_header(" Accept : a:b ") == ("Accept", "a:b")
-    with pytest.raises(DoctorError):
-        parse_header(": value")
-
-
-def test_url_origin() -> None:
-    assert url_origin("HTTP://Example.COM:80/x") == "http://example.com"
-    assert url_origin("https://a.test:8443/") == "https://a.test:8443"
-    assert url_origin("http://[::1]:5000/") == "http://[::1]:5000"
-    assert url_origin("ftp://a.test/") is None
-    assert url_origin("http://a.test:99999/") is None
-
-
-def test_check_url_and_origin_accept_what_browsers_use() -> None:
-    assert check_url("http://127.0.0.1:5000/api?x=1") == "http://127.0.0.1:5000/api?x=1"
-    assert check_origin("null") == "null"
-    assert check_origin("chrome-extension://abcdef") == "chrome-extension://abcdef"
-    with pytest.raises(DoctorError):
-        check_origin("http://a.test\r\nX-Evil: 1")
-
-
-def test_build_request() -> None:
-    request = build_request(
-        "http://127.0.0.1/x", origin=PAGE, method="patch", headers=["X-A: 1"], credentials=True
-    )
-    assert request == FetchRequest(PAGE, "http://127.0.0.1/x", "patch", (("X-A", "1"),), "include")
-
-
-def _redirect(status: int, location: str) -> Received:
-    return Received(status, "", (("Location", location),))
-
-
-def test_next_hop_follows_fetch_redirect_rules() -> None:
-    post = FetchRequest(
-        PAGE,
-        "http://api.test/a",
-        "POST",
-        (("Content-Type", "application/json"), ("Authorization", "t")),
-    )
-    # 301/302 turn POST into GET and drop the body headers; same origin keeps Authorization.
-    after = _next_hop(post, PAGE, _redirect(302, "/b"))
-    assert after == FetchRequest(PAGE, "http://api.test/b", "GET", (("Authorization", "t"),))
-    # 307 keeps the method; a cross-origin hop taints the origin and drops Authorization.
-    after = _next_hop(post, PAGE, _redirect(307, "http://other.test/c"))
-    assert after == FetchRequest(
-        "null", "http://other.test/c", "POST", (("Content-Type", "application/json"),)
-    )
-    # A redirect back to the page's own origin from the API is still tainted.
-    assert _next_hop(post, PAGE, _redirect(303, PAGE + "/d")) == FetchRequest(
-        "null", PAGE + "/d", "GET", ()
-    )
-    assert _next_hop(post, PAGE, Received(200, "", ())) is None
-    assert _next_hop(post, PAGE, Received(302, "", ())) is None
-
-
-def test_run_stops_at_the_redirect_limit() -> None:
-    calls: list[str] = []
-
-    def loop(method: str, url: str, headers: tuple[tuple[str, str], ...]) -> Received:
-        calls.append(url)
-        return Received(302, "Found", ((ACAO, "*"), ("Location", f"/{len(calls)}")))
-
-    report = run(FetchRequest(PAGE, "http://api.test/0"), loop, max_redirects=3)
-    assert not report.allowed and report.codes == ("redirect-limit",)
-    assert len(calls) == 4
-    assert "BLOCKED" in render_text(report)
 
 
 def one_shot_server(reply: bytes) -> tuple[str, threading.Thread, socket.socket]:

@@ -32,8 +32,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from .core.fetchcheck import FetchRequest, normalize_method
-from .doctor import DoctorError, Report, build_request, default_header_value, safe
-from .flask_ext.cli import base_url, explain_request
+from .flask_ext.inspect import base_url, explain_request
+from .probe import DoctorError, Report, build_request, default_header_value, safe
 
 __all__ = [
     "HeaderSpec",

@@ -15,6 +15,17 @@ from .policy import Policy
 
 MAX_QUOTED = 120
 
+#: The option that changes each refusal, for when only the reason code is known (the
+#: ``X-CORS-Decision`` of a server whose policy is out of sight).
+REASON_FIXES: dict[str, str] = {
+    Reason.ORIGIN_NOT_ALLOWED.value: "add the page's origin to origins= for this route",
+    Reason.INVALID_ORIGIN.value: "send the Origin exactly as a browser does (scheme://host[:port])",
+    Reason.METHOD_NOT_ALLOWED.value: "add the method to methods= for this route",
+    Reason.HEADER_NOT_ALLOWED.value: "add the request header to allow_headers= for this route",
+    Reason.PRIVATE_NETWORK_NOT_ALLOWED.value: "set allow_private_network=True for this route",
+    Reason.PATH_NOT_COVERED.value: "cover the path with resources= (or @cross_origin on the view)",
+}
+
 
 def quote(value: str | None) -> str:
     """A request value made safe for a log line: printable ASCII, bounded, quoted."""
@@ -110,3 +121,14 @@ def explain(
         )
     assert reason is Reason.PATH_NOT_COVERED
     return f"{where} is not covered by any CORS resource pattern - add it to resources="
+
+
+def explain_missing_credentials(path: str) -> str:
+    """The fix when the page sends credentials but the policy for ``path`` does not support
+    them: the browser refuses the answer for want of Access-Control-Allow-Credentials,
+    whatever crossorigin decided (a preflight never carries cookies)."""
+    return (
+        f"the page sends credentials, but the policy for {path!r} has "
+        "supports_credentials=False - set supports_credentials=True, with an explicit "
+        "list of origins"
+    )

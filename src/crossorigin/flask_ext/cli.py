@@ -5,10 +5,9 @@ Flask loads this group as a CLI plugin (the ``flask.commands`` entry point ``cor
 loaded by each command, not by the group, so ``flask cors check`` can report a
 configuration error raised while the app is created instead of dying with a traceback.
 
-The policy lookup here mirrors ``CORSState.resolve`` (decorator, then blueprint, then the
-app's resources) and also says where the policy comes from; ``explain`` and
-:mod:`crossorigin.testing` run requests in-process through the test client and judge them
-with :mod:`crossorigin.core.fetchcheck`, via :func:`crossorigin.doctor.run`.
+The commands and their tables only: where a policy comes from and the in-process run
+of ``explain`` are :mod:`crossorigin.flask_ext.inspect`, shared with
+:mod:`crossorigin.testing`.
 """
 
 from __future__ import annotations
@@ -17,23 +16,15 @@ import ipaddress
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal, cast
-from urllib.parse import unquote, urlsplit
 
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo
-from flask.testing import EnvironBuilder, FlaskClient
-from werkzeug.routing import Rule
 
-from ..core.decide import Decision, Reason, decide_actual, decide_preflight
 from ..core.errors import ConfigError
-from ..core.explain import describe_origins, explain
-from ..core.fetchcheck import FetchRequest
 from ..core.origin_regex import UnsampledRegex, regex_holes
 from ..core.origins import (
     AnyOrigin,
@@ -45,106 +36,23 @@ from ..core.origins import (
     parse_origin_entry,
     split_origin,
 )
-from ..core.policy import Policy, build_policy
-from ..doctor import (
-    DoctorError,
-    Received,
-    Report,
-    Transport,
-    build_request,
-    hints_for,
-    render_text,
-    run,
-    to_json,
-    url_origin,
-    use_color,
-)
-from .extension import (
-    EXTENSION_KEY,
-    POLICY_ATTR,
-    CORSState,
-    PolicySource,
-    collecting_config_errors,
-    endpoint_for,
+from ..core.policy import Policy
+from ..probe import DoctorError, build_request, render_text, to_json, use_color
+from .extension import PolicySource, collecting_config_errors
+from .inspect import (
+    base_url,
+    errors_as_responses,
+    explain_request,
+    governing_policy,
+    policy_sources,
+    route_rows,
+    sample_path,
 )
 
-__all__ = [
-    "Finding",
-    "PolicySource",
-    "annotate",
-    "check_app",
-    "check_policy",
-    "cors",
-    "explain_request",
-    "flask_transport",
-    "governing_policy",
-    "match_endpoint",
-    "policy_sources",
-    "route_rows",
-]
+__all__ = ["Finding", "check_app", "check_policy", "cors", "format_findings", "format_table"]
 
 #: Chromium's cap on Access-Control-Max-Age; larger values buy nothing in Chrome.
 MAX_AGE_CAP = 7200
-
-
-# --- where a policy comes from ------------------------------------------------------------
-
-
-def cors_state(app: Flask) -> CORSState | None:
-    state = app.extensions.get(EXTENSION_KEY)
-    return state if isinstance(state, CORSState) else None
-
-
-def governing_policy(app: Flask, path: str, endpoint: str | None) -> PolicySource | None:
-    """The policy crossorigin applies to ``path`` served by ``endpoint``, and its origin
-    (the middleware's own resolution; a decorator alone works without ``CORS(app)``)."""
-    state = cors_state(app)
-    if state is not None:
-        return state.govern(endpoint, path)
-    policy = getattr(app.view_functions.get(endpoint or ""), POLICY_ATTR, None)
-    if isinstance(policy, Policy) and endpoint is not None:
-        return PolicySource(policy, "decorator", endpoint)
-    return None
-
-
-def match_endpoint(app: Flask, path: str, method: str) -> str | None:
-    """The endpoint serving ``method`` on ``path``, after one trailing-slash redirect
-    (the browser follows it, and the middleware resolves it the same way)."""
-    builder = EnvironBuilder(app, path=path, method=method)
-    try:
-        request = app.request_class(builder.get_environ())
-    finally:
-        builder.close()
-    return endpoint_for(app, request, path, method)
-
-
-def policy_sources(app: Flask) -> list[PolicySource]:
-    """Every configured policy: app resources, blueprint resources, decorated views."""
-    found: list[PolicySource] = []
-    state = cors_state(app)
-    if state is not None:
-        if state.table is not None:
-            found += [PolicySource(p, "app", "", pat.source) for pat, p in state.table.entries]
-        for name, scope in state.blueprints.items():
-            found += [
-                PolicySource(p, "blueprint", name, pat.source) for pat, p in scope.table.entries
-            ]
-    for endpoint, view in app.view_functions.items():
-        policy = getattr(view, POLICY_ATTR, None)
-        if isinstance(policy, Policy):
-            found.append(PolicySource(policy, "decorator", endpoint))
-    return found
-
-
-def sample_path(rule: Rule) -> str:
-    """A concrete path the rule serves, to look its policy up (``1`` for each variable)."""
-    if not rule.arguments:
-        return rule.rule
-    try:
-        built = rule.build(dict.fromkeys(rule.arguments, "1"), append_unknown=False)
-    except Exception:  # a custom converter may refuse "1" in any way it likes
-        built = None
-    return built[1] if built else rule.rule
 
 
 # --- flask cors routes --------------------------------------------------------------------
@@ -161,43 +69,6 @@ ROUTE_COLUMNS = (
     "Source",
 )
 SORTS = ("endpoint", "methods", "rule", "match", "origins", "source")
-
-
-def _names(values: Iterable[Any]) -> str:
-    shown = [f"re.compile({v.pattern!r})" if isinstance(v, re.Pattern) else str(v) for v in values]
-    return ", ".join(shown) or "(none)"
-
-
-def policy_cells(policy: Policy) -> list[str]:
-    """Origins, methods, headers, credentials and max-age as a person would write them."""
-    return [
-        describe_origins(policy.options.get("origins", ())),
-        "*" if policy.any_method else (policy.allow_methods_value or "(none)"),
-        _names(policy.options.get("allow_headers", ())),
-        "yes" if policy.credentials else "no",
-        "-" if policy.max_age is None else str(policy.max_age),
-    ]
-
-
-def route_rows(app: Flask, *, all_methods: bool = False) -> list[tuple[list[str], bool]]:
-    """One row per URL rule (in matching order) and whether a CORS policy covers it."""
-    ignored = set() if all_methods else {"HEAD", "OPTIONS"}
-    host_matching = app.url_map.host_matching
-    rules = list(app.url_map.iter_rules())
-    has_domain = any(rule.host if host_matching else rule.subdomain for rule in rules)
-    rows: list[tuple[list[str], bool]] = []
-    for rule in rules:
-        source = governing_policy(app, sample_path(rule), rule.endpoint)
-        row = [rule.endpoint, ", ".join(sorted((rule.methods or set()) - ignored))]
-        if has_domain:
-            row.append((rule.host if host_matching else rule.subdomain) or "")
-        row.append(rule.rule)
-        if source is None:
-            row += ["-", "-", "-", "-", "-", "not covered"]
-        else:
-            row += [*policy_cells(source.policy), source.short]
-        rows.append((row, source is not None))
-    return rows
 
 
 def format_table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -518,143 +389,6 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-# --- flask cors explain ---------------------------------------------------------------------
-
-
-def base_url(app: Flask) -> str:
-    """Where the test client sends requests: the app's SERVER_NAME, or localhost."""
-    scheme = app.config.get("PREFERRED_URL_SCHEME") or "http"
-    return f"{scheme}://{app.config.get('SERVER_NAME') or 'localhost'}"
-
-
-def flask_transport(client: FlaskClient) -> Transport:
-    """Send requests in-process through a Flask test client, headers kept raw."""
-
-    def send(method: str, url: str, headers: tuple[tuple[str, str], ...]) -> Received:
-        parts = urlsplit(url)
-        response = client.open(
-            parts.path or "/",
-            base_url=f"{parts.scheme}://{parts.netloc}",
-            query_string=parts.query or None,
-            method=method,
-            headers=list(headers),
-        )
-        try:
-            content_type = response.headers.get("Content-Type", "")
-            body = ""
-            if content_type.startswith("text/"):
-                body = response.get_data()[:2048].decode("utf-8", "replace")
-            return Received(
-                status=response.status_code,
-                reason=response.status.partition(" ")[2],
-                headers=tuple(response.headers.to_wsgi_list()),
-                body=body,
-            )
-        finally:
-            response.close()
-
-    return send
-
-
-@contextmanager
-def _errors_as_responses(app: Flask) -> Iterator[None]:
-    """A view that raises answers 500, as in production, even with debug on."""
-    saved = app.config.get("PROPAGATE_EXCEPTIONS")
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    try:
-        yield
-    finally:
-        app.config["PROPAGATE_EXCEPTIONS"] = saved
-
-
-_uncovered_policy: Policy | None = None
-
-
-def _placeholder_policy() -> Policy:
-    """explain() needs a policy even for 'no policy covers this path'."""
-    global _uncovered_policy
-    if _uncovered_policy is None:
-        _uncovered_policy = build_policy()
-    return _uncovered_policy
-
-
-def describe_source(source: PolicySource | None) -> str:
-    if source is None:
-        return "none: no CORS policy covers this path"
-    origins, methods, headers, credentials, max_age = policy_cells(source.policy)
-    return (
-        f"{source.label} (origins: {origins}; methods: {methods}; headers: {headers}; "
-        f"credentials: {credentials}; max-age: {max_age})"
-    )
-
-
-def annotate(app: Flask, report: Report) -> Report:
-    """Add the governing policy, crossorigin's decision and the fix to a report.
-
-    The decision is the ``X-CORS-Decision`` header when the app sent one (debug mode),
-    otherwise it is computed with :func:`crossorigin.core.decide` from the same policy
-    the middleware uses, so the reason is there whatever the debug setting.
-    """
-    if not report.exchanges:
-        return report
-    step = report.exchanges[-1]
-    sent = {name.lower(): value for name, value in step.sent}
-    path = unquote(urlsplit(step.url).path) or "/"
-    origin = sent.get("origin")
-    preflight = step.stage == "preflight"
-    method = sent.get("access-control-request-method", "") if preflight else step.method
-    source = governing_policy(app, path, match_endpoint(app, path, method.upper()))
-    decision: Decision
-    if source is None:
-        decision = Decision(preflight, Reason.PATH_NOT_COVERED)
-    elif preflight:
-        decision = decide_preflight(
-            source.policy, origin or "", method, sent.get("access-control-request-headers")
-        )
-    else:
-        decision = decide_actual(source.policy, method, origin)
-    computed = f"{'preflight' if preflight else 'actual'}; {decision.reason.value}"
-    reason = step.decision or computed
-    fixes: list[str] = []
-    if not report.allowed:
-        policy = source.policy if source is not None else _placeholder_policy()
-        if not decision.allowed:
-            fixes.append(explain(decision, policy, path=path, origin=origin, method=method))
-        elif report.request.credentials == "include" and not policy.credentials:
-            fixes.append(
-                f"the page sends credentials, but the policy for {path!r} has "
-                "supports_credentials=False - set supports_credentials=True, with an explicit "
-                "list of origins"
-            )
-    return replace(
-        report,
-        policy=describe_source(source),
-        reason=reason,
-        reason_source="X-CORS-Decision" if step.decision else "computed",
-        fixes=tuple(fixes) or report.fixes,
-        # Deployment hints (proxies, auth layers) only when the app's own fix is unknown.
-        hints=() if fixes else hints_for(report.failures, report.warnings, reason),
-    )
-
-
-def explain_request(
-    app: Flask,
-    request: FetchRequest,
-    *,
-    client: FlaskClient | None = None,
-    strict: bool = False,
-) -> Report:
-    """Run ``request`` through the app in-process as a browser would, and explain it."""
-    home = url_origin(base_url(app))
-    report = run(
-        request,
-        flask_transport(client or app.test_client()),
-        strict=strict,
-        follow=lambda url: url_origin(url) == home,
-    )
-    return annotate(app, report)
-
-
 # --- the commands -----------------------------------------------------------------------------
 
 
@@ -802,7 +536,7 @@ def explain_command(
         )
     except DoctorError as exc:
         raise click.UsageError(str(exc)) from None
-    with _errors_as_responses(app):
+    with errors_as_responses(app):
         report = explain_request(app, request, strict=strict)
     if as_json:
         click.echo(json.dumps(to_json(report), indent=2))
