@@ -6,12 +6,11 @@ import pytest
 
 from crossorigin.core.decide import Decision, Reason
 from crossorigin.core.header_list import (
-    APPLIER_CACHE_SIZE,
     DEBUG_HEADER,
+    add_decision,
     apply_decision,
     merge_vary,
     only_appends,
-    start_response_applier,
 )
 
 GRANT = Decision(
@@ -98,7 +97,6 @@ def _send(
     headers: list[tuple[str, str]],
     *,
     debug: bool = False,
-    intercept: bool = True,
 ) -> tuple[str, list[tuple[str, str]], object]:
     sent: list[tuple[str, list[tuple[str, str]], object]] = []
 
@@ -106,10 +104,7 @@ def _send(
         sent.append((s, list(h), exc_info))
         return "write"
 
-    assert (
-        start_response_applier(decision, debug, intercept)(start_response, status, headers, "e")
-        == "write"
-    )
+    assert start_response(status, add_decision(headers, decision, debug), "e") == "write"
     (result,) = sent
     return result
 
@@ -135,15 +130,9 @@ EXPOSE_ALL = Decision(
         (EXPOSE_ALL, "200 OK", [("X-Total", "1")], {},
          [("X-Total", "1"), *EXPOSE_ALL.headers,
           ("Access-Control-Expose-Headers", "X-Total"), ("Vary", "Origin")]),
-        # intercept_exceptions=False leaves 5xx responses alone, not others.
-        (GRANT, "500 INTERNAL SERVER ERROR", [], {"intercept": False}, []),
-        (GRANT, "500 INTERNAL SERVER ERROR", [], {"intercept": False, "debug": True}, []),
-        (EXPOSE_ALL, "503 SERVICE UNAVAILABLE", [], {"intercept": False}, []),
-        (GRANT, "404 NOT FOUND", [], {"intercept": False}, list(GRANT.appended)),
-        (GRANT, "500 INTERNAL SERVER ERROR", [], {}, list(GRANT.appended)),
     ],
 )  # fmt: skip
-def test_start_response_applier(
+def test_add_decision(
     decision: Decision,
     status: str,
     headers: list[tuple[str, str]],
@@ -151,15 +140,6 @@ def test_start_response_applier(
     after: list[tuple[str, str]],
 ) -> None:
     assert _send(decision, status, headers, **options) == (status, after, "e")
-
-
-def test_equal_decisions_share_one_bounded_set_of_wrappers() -> None:
-    again = Decision(False, Reason.ORIGIN_NOT_ALLOWED, (), "Origin")
-    assert again == REFUSE and again is not REFUSE
-    assert hash(again) == hash(REFUSE) != hash(GRANT)
-    assert start_response_applier(again, False, True) is start_response_applier(REFUSE, False, True)
-    assert start_response_applier(REFUSE, True, True) is not start_response_applier(REFUSE)
-    assert start_response_applier.cache_info().maxsize == APPLIER_CACHE_SIZE
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ import re
 from flask import Flask
 
 from crossorigin import CORS
-from crossorigin.core import decide, paths
+from crossorigin.core import decide
 from crossorigin.flask_ext import resolve
 
 # Small caches make the load run go through many evictions (the bounded path).
 if os.environ.get("CROSSORIGIN_LOAD_CACHE_SIZE"):
-    paths.CACHE_SIZE = resolve.PATH_CACHE_SIZE = decide.ANSWER_CACHE_SIZE = int(
+    resolve.PATH_CACHE_SIZE = decide.ANSWER_CACHE_SIZE = int(
         os.environ["CROSSORIGIN_LOAD_CACHE_SIZE"]
     )
 

@@ -1,7 +1,9 @@
 """The decision: (policy, request) -> response headers to add, and why.
 
-Pure and cheap: no logging, no exceptions, no regex compilation. Guard clauses run
-in the order of the Fetch CORS-preflight fetch: origin, method, headers.
+Cheap, and never raises: no regex compilation, and an ``origins`` callable that
+raises is logged and counts as a refusal. The answers for actual requests are
+remembered in the policy (bounded). Guard clauses run in the order of the Fetch
+CORS-preflight fetch: origin, method, headers.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import Enum
 from functools import cached_property
-from typing import cast
 
 from .headers import (
     ACAC,
@@ -26,6 +27,7 @@ from .headers import (
     COOKIE,
     MAX_REQUEST_HEADER_LENGTH,
     ORIGIN,
+    SAFELISTED_METHODS,
     VARY,
     is_token,
     split_header_names,
@@ -33,14 +35,9 @@ from .headers import (
 from .origins import MAX_ORIGIN_LENGTH, is_serialized_origin
 from .policy import Policy
 
-#: Distinct request origins whose match result is remembered per policy (not
-#: for callables, whose answer may change); cleared when full.
-ORIGIN_CACHE_SIZE = 1024
 #: Methods a browser accepts whatever Access-Control-Allow-Methods says.
-_SAFELISTED_METHODS = frozenset(("GET", "HEAD", "POST"))
-#: Grants for pattern-matched origins kept per policy beyond the exact ones.
-MEMO_LIMIT = 1024
-#: Distinct (origin, method, cookie) shapes of actual requests whose decision is
+_SAFELISTED_METHODS = SAFELISTED_METHODS
+#: Distinct (origin, method, cookie) shapes of actual requests whose answer is
 #: remembered per policy; cleared when full, so a flood cannot grow memory.
 ANSWER_CACHE_SIZE = 1024
 #: Longer methods are decided but not remembered.
@@ -127,30 +124,39 @@ def decide(policy: Policy, method: str, headers: Mapping[str, str]) -> Decision:
 
 def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Reason]:
     """The ACAO value to send, or None and the reason for refusing."""
+    acao, reason = _fixed_grant(policy, origin)
+    if reason is None:
+        assert origin is not None
+        return (origin, Reason.ALLOWED) if policy.origins.ask(origin) else (None, _NOT_ALLOWED)
+    return acao, reason
+
+
+_NOT_ALLOWED = Reason.ORIGIN_NOT_ALLOWED
+
+
+def _fixed_grant(policy: Policy, origin: str | None) -> tuple[str | None, Reason | None]:
+    """:func:`_granted_origin` without asking the callables: the reason is None when
+    only they can decide."""
     if policy.any_origin and (origin is not None or policy.always_send):
         return "*", Reason.ALLOWED
     if origin is None:
         return None, Reason.NO_ORIGIN
     if policy.origins.is_exact(origin):
         return origin, Reason.ALLOWED
-    cache = policy.origin_verdicts
-    if cache is not None:
-        known = cache.get(origin)
-        if known is not None:
-            return cast("tuple[str | None, Reason]", known)
-    verdict: tuple[str | None, Reason]
     if not is_serialized_origin(origin):
         # "null", CR/LF, upper case, lists, overlong values: never matched.
-        verdict = None, Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
-    elif policy.origins.matches(origin):
-        verdict = origin, Reason.ALLOWED
-    else:
-        verdict = None, Reason.ORIGIN_NOT_ALLOWED
-    if cache is not None and len(origin) <= MAX_ORIGIN_LENGTH:
-        if len(cache) >= ORIGIN_CACHE_SIZE:
-            cache.clear()
-        cache[origin] = verdict
-    return verdict
+        return None, _NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
+    if policy.origins.matches_fixed(origin):
+        return origin, Reason.ALLOWED
+    return None, None if policy.origins.has_callables else _NOT_ALLOWED
+
+
+@dataclass(frozen=True)
+class _AskCallables:
+    """The answer for an origin only the configured callables can grant."""
+
+    granted: Decision
+    refused: Decision
 
 
 def decide_actual(
@@ -162,73 +168,53 @@ def decide_actual(
     cross-origin only with ``credentials: "include"``, which a policy without
     ``supports_credentials`` cannot serve. The reason then says so
     (``credentials-not-allowed``), but the headers are the same as without cookies.
-    Answers are remembered per request shape (not with a callable, whose answer
-    may change), so a repeated request costs one lookup.
+
+    Answers are remembered per request shape in the policy (bounded), so a repeated
+    request costs one lookup; an origin only a callable can grant has both possible
+    answers remembered, and the callable is asked every time.
     """
     answers = policy.answers
-    if answers is None:
-        return _decide_actual(policy, method, origin, credentialed)
     key = (origin, method, credentialed)
-    known = answers.get(key)
-    if known is not None:
-        return cast(Decision, known)
-    decision = _decide_actual(policy, method, origin, credentialed)
-    if len(origin or "") <= MAX_ORIGIN_LENGTH and len(method) <= MAX_METHOD_LENGTH:
-        if len(answers) >= ANSWER_CACHE_SIZE:
-            answers.clear()
-        answers[key] = decision
-    return decision
+    known: Decision | _AskCallables | None = answers.get(key)
+    if known is None:
+        known = _actual_answer(policy, method, origin, credentialed)
+        if len(origin or "") <= MAX_ORIGIN_LENGTH and len(method) <= MAX_METHOD_LENGTH:
+            if len(answers) >= ANSWER_CACHE_SIZE:
+                answers.clear()
+            answers[key] = known
+    if type(known) is Decision:
+        return known
+    assert isinstance(known, _AskCallables) and origin is not None
+    return known.granted if policy.origins.ask(origin) else known.refused
 
 
-def _decide_actual(policy: Policy, method: str, origin: str | None, credentialed: bool) -> Decision:
-    memo = policy.memo
+def _actual_answer(
+    policy: Policy, method: str, origin: str | None, credentialed: bool
+) -> Decision | _AskCallables:
     if policy.any_origin and method in policy.actual_methods and policy.always_send:
-        # The common "*" policy: one answer for every request.
-        fixed = memo.get(_ANY)
-        if fixed is None:
-            fixed = memo[_ANY] = _grant(policy, "*")
-        assert isinstance(fixed, Decision)
-        return fixed
-    acao, reason = _granted_origin(policy, origin)
+        return _grant(policy, "*")  # the common "*" policy: one answer for every request
+    acao, reason = _fixed_grant(policy, origin)
+    if reason is None:
+        assert origin is not None
+        refused = Decision(False, _NOT_ALLOWED, vary=_vary(policy))
+        return _AskCallables(_actual_grant(policy, method, origin, credentialed), refused)
     if acao is None:
-        refused = memo.get((False, reason))
-        if refused is None:
-            refused = memo[(False, reason)] = Decision(False, reason, vary=_vary(policy))
-        assert isinstance(refused, Decision)
-        return refused
+        return Decision(False, reason, vary=_vary(policy))
+    return _actual_grant(policy, method, acao, credentialed)
+
+
+def _actual_grant(policy: Policy, method: str, acao: str, credentialed: bool) -> Decision:
+    """The answer for an actual request whose origin is granted ``acao``."""
     if method not in policy.actual_methods and not policy.allows_method(method):
         return Decision(False, Reason.METHOD_NOT_ALLOWED, vary=_vary(policy), detail=method)
-    granted = memo.get((True, acao))
-    if granted is None:
-        granted = _grant(policy, acao)
-        # Exact origins are bounded by the configuration; others by a fixed cap.
-        if acao == "*" or policy.origins.is_exact(acao) or len(memo) < MEMO_LIMIT:
-            memo[(True, acao)] = granted
-    assert isinstance(granted, Decision)
+    granted = _grant(policy, acao)
     if credentialed and not policy.credentials and acao != "*":
-        return _with_cookies(policy, granted, acao)
+        # The headers stay those of the grant: a response whose CORS headers changed
+        # with Cookie would need Vary: Cookie, or a shared cache keyed on Origin would
+        # serve the cookie-less answer to everyone. The browser blocks the read anyway,
+        # for want of Access-Control-Allow-Credentials.
+        return replace(granted, reason=Reason.CREDENTIALS_NOT_ALLOWED)
     return granted
-
-
-def _with_cookies(policy: Policy, granted: Decision, acao: str) -> Decision:
-    """The grant, named ``credentials-not-allowed`` for the log and the debug header.
-
-    The headers stay those of the grant: a response whose CORS headers changed with
-    ``Cookie`` would need ``Vary: Cookie``, or a shared cache keyed on ``Origin``
-    would serve the cookie-less answer to everyone. The browser blocks the read
-    anyway, for want of ``Access-Control-Allow-Credentials``.
-    """
-    key = (Reason.CREDENTIALS_NOT_ALLOWED, acao)
-    noted = policy.memo.get(key)
-    if noted is None:
-        noted = replace(granted, reason=Reason.CREDENTIALS_NOT_ALLOWED)
-        if policy.origins.is_exact(acao) or len(policy.memo) < MEMO_LIMIT:
-            policy.memo[key] = noted
-    assert isinstance(noted, Decision)
-    return noted
-
-
-_ANY = (True, "*")
 
 
 def _vary(policy: Policy) -> str | None:

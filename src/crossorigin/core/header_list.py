@@ -8,9 +8,7 @@ header the application set (a response never carries two
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import lru_cache
-from typing import Any
+from collections.abc import Iterable
 
 from .decide import Decision
 from .headers import (
@@ -107,63 +105,3 @@ def apply_decision(
         headers = [(n, v) for n, v in headers if n.lower() != DEBUG_HEADER.lower()]
         headers.append((DEBUG_HEADER, f"{kind}; {decision.reason.value}"))
     return headers
-
-
-#: ``(start_response, status, headers, exc_info=None)``: a WSGI ``start_response``
-#: once ``start_response`` is bound (``functools.partial``).
-StartResponseApplier = Callable[..., Any]
-
-
-#: Distinct (decision, debug, intercept) whose wrapper is kept: equal decisions,
-#: such as every refusal of one policy, share one.
-APPLIER_CACHE_SIZE = 1024
-
-
-@lru_cache(maxsize=APPLIER_CACHE_SIZE)
-def start_response_applier(
-    decision: Decision, debug: bool = False, intercept: bool = True
-) -> StartResponseApplier:
-    """The ``start_response`` wrapper that applies ``decision``, built once per answer.
-
-    A 5xx response is left alone unless ``intercept`` (``intercept_exceptions``).
-    In the usual case (no debug header, nothing exposed from the response, and no
-    response header named like a CORS, ``Vary`` or debug header) the decision's
-    headers are appended as one precomputed tuple; otherwise :func:`apply_decision`
-    replaces and merges. Built ahead so the per-request hot path binds one argument.
-    """
-    if debug or decision.expose_from_response:
-
-        def applying(
-            start_response: Callable[..., Any],
-            status: str,
-            headers: list[tuple[str, str]],
-            exc_info: Any = None,
-        ) -> Any:
-            if intercept or status[:1] != "5":
-                headers = apply_decision(headers, decision, debug)
-            return start_response(status, headers, exc_info)
-
-        return applying
-
-    appended = decision.appended
-    suspect = _SUSPECT_INITIALS
-
-    def appending(
-        start_response: Callable[..., Any],
-        status: str,
-        headers: list[tuple[str, str]],
-        exc_info: Any = None,
-    ) -> Any:
-        if intercept or status[:1] != "5":
-            try:
-                for name, _ in headers:
-                    if name[0] in suspect:
-                        headers = apply_decision(headers, decision)
-                        break
-                else:
-                    headers += appended
-            except IndexError:  # an empty header name: the general path copes
-                headers = apply_decision(headers, decision)
-        return start_response(status, headers, exc_info)
-
-    return appending

@@ -13,7 +13,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .errors import OriginError
 from .hosts import MAX_LABEL_LENGTH, fits_dns_limits, is_loopback_host, is_public_suffix
@@ -48,17 +47,8 @@ def is_serialized_origin(value: str) -> bool:
     a comma, a port above 65535, overlong values) is hostile or broken and is
     never matched.
     """
-    return len(value) <= MAX_ORIGIN_LENGTH and _in_origin_grammar(value)
-
-
-#: Distinct values whose grammar check is remembered: it is pure, and the
-#: per-policy verdict caches, which skip it for repeat origins, are off under a
-#: callable.
-GRAMMAR_CACHE_SIZE = 1024
-
-
-@lru_cache(maxsize=GRAMMAR_CACHE_SIZE)
-def _in_origin_grammar(value: str) -> bool:
+    if len(value) > MAX_ORIGIN_LENGTH:
+        return False
     m = _SERIALIZED_ORIGIN.fullmatch(value)
     if m is None:
         return False
@@ -423,12 +413,21 @@ class OriginMatcher:
         """True if ``origin`` is one of the configured exact origins."""
         return origin in self._exact
 
+    @property
+    def has_callables(self) -> bool:
+        """True if some origin can only be decided by asking a callable, every time."""
+        return bool(self._callables)
+
     def matches(self, origin: str) -> bool:
         """Match a request origin already checked by ``is_serialized_origin``."""
+        return self.matches_fixed(origin) or self.ask(origin)
+
+    def matches_fixed(self, origin: str) -> bool:
+        """Match against everything but the callables: the same answer every time."""
         if origin in self._exact:
             return True
         if (self._hosts or self._regexes) and not _fits_dns(origin):
-            return self._ask_callables(origin)  # no page has such a host: patterns never grant it
+            return False  # no page has such a host: patterns never grant it
         if self._hosts:
             scheme, host, port = split_origin(origin)
             if DEFAULT_PORTS.get(scheme) == port:
@@ -443,12 +442,10 @@ class OriginMatcher:
                 if allowed is None or port in allowed:
                     return True
                 dot = host.find(".", dot + 1)
-        for pattern in self._regexes:
-            if pattern.fullmatch(origin):
-                return True
-        return self._ask_callables(origin)
+        return any(pattern.fullmatch(origin) for pattern in self._regexes)
 
-    def _ask_callables(self, origin: str) -> bool:
+    def ask(self, origin: str) -> bool:
+        """Ask the callables (a raising one counts as a refusal, and is logged)."""
         for predicate in self._callables:
             try:
                 if predicate(origin):

@@ -21,10 +21,6 @@ _REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
 _SLASHES = re.compile(r"//+")
 _REGEX_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
-#: Distinct paths remembered per table. A flood of random paths only ever
-#: evicts; memory stays bounded.
-CACHE_SIZE = 2048
-
 
 @dataclass(frozen=True)
 class PathPattern:
@@ -109,7 +105,7 @@ class ResourceTable(Generic[T]):
     Specificity: an exact path first; otherwise the pattern with the longest
     literal head (ties: prefix glob, then other globs and regexes, then the key's
     text), so the answer never depends on dict order. Exact paths and prefix
-    globs are dict lookups; the per-path result is cached in a bounded dict.
+    globs are dict lookups; callers remember per-path results where it pays.
     """
 
     def __init__(self, entries: Iterable[tuple[PathPattern, T]]):
@@ -127,7 +123,6 @@ class ResourceTable(Generic[T]):
                 others.append(entry)
         others.sort(key=lambda e: (-len(e[0].literal), e[0].kind != "glob", e[0].source))
         self._others = tuple(others)
-        self._cache: dict[str, tuple[PathPattern, T] | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -140,16 +135,6 @@ class ResourceTable(Generic[T]):
     def match_entry(self, path: str) -> tuple[PathPattern, T] | None:
         """The most specific (pattern, value) covering ``path`` as Werkzeug routes it."""
         path = routing_path(path)
-        try:
-            return self._cache[path]
-        except KeyError:
-            entry = self._lookup(path)
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
-            self._cache[path] = entry
-            return entry
-
-    def _lookup(self, path: str) -> tuple[PathPattern, T] | None:
         exact = self._exact.get(path)
         if exact is not None:
             return exact

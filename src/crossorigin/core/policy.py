@@ -26,7 +26,6 @@ from .options import DEFAULT_OPTIONS, merge, normalize_options
 from .origin_regex import UnsampledRegex, regex_holes
 from .origins import (
     OriginMatcher,
-    PredicateOrigin,
     RegexOrigin,
     is_insecure,
     matches_everything,
@@ -37,7 +36,8 @@ from .origins import (
 
 @dataclass(frozen=True)
 class Policy:
-    """An immutable, validated CORS policy. Build it with :func:`build_policy`."""
+    """A validated CORS policy with every header value computed once. Build it with
+    :func:`build_policy`. Its fields never change; ``answers`` only remembers."""
 
     origins: OriginMatcher
     #: Any origin without credentials: ``Access-Control-Allow-Origin: *``.
@@ -71,17 +71,11 @@ class Policy:
     preflight_vary: str = field(compare=False, default="")
     #: Methods an actual request may use without further checks (HEAD with GET).
     actual_methods: frozenset[str] = field(compare=False, default=frozenset())
-    #: Decisions that depend only on the policy and the granted origin, built on
-    #: first use. Keys are bounded by the configuration (exact origins and a few
-    #: fixed outcomes), so the memo cannot grow with traffic.
-    memo: dict[object, object] = field(compare=False, repr=False, default_factory=dict)
-    #: Request origin -> (granted origin or None, reason), when no callable is
-    #: configured (a callable's answer may change). Bounded by ``decide``.
-    origin_verdicts: dict[str, Any] | None = field(compare=False, repr=False, default=None)
-    #: (origin, method, credentialed) -> Decision for actual requests, the hot
-    #: path's single lookup; None with a callable. Bounded by ``decide``.
-    answers: dict[tuple[str | None, str, bool], Any] | None = field(
-        compare=False, repr=False, default=None
+    #: (origin, method, credentialed) -> the answer for actual requests, the hot
+    #: path's single lookup; filled and bounded by ``decide``. The only state that
+    #: changes after start-up.
+    answers: dict[tuple[str | None, str, bool], Any] = field(
+        compare=False, repr=False, default_factory=dict
     )
 
     def allows_method(self, method: str) -> bool:
@@ -144,7 +138,6 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         + ([ACRPN] if opts["allow_private_network"] else [])
     )
     max_age: int | None = opts["max_age"]
-    has_callable = any(isinstance(s, PredicateOrigin) for s in specs)
     return Policy(
         origins=OriginMatcher(specs),
         any_origin=any_origin,
@@ -170,8 +163,6 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         max_age_value=None if max_age is None else str(max_age),
         preflight_vary=preflight_vary,
         actual_methods=frozenset(methods | ({"HEAD"} if "GET" in methods else set())),
-        origin_verdicts=None if has_callable else {},
-        answers=None if has_callable else {},
     )
 
 
