@@ -14,14 +14,14 @@ from functools import update_wrapper
 from inspect import iscoroutinefunction
 from typing import Any, TypeVar, cast, overload
 
-from flask import Response, after_this_request, current_app, request
+from flask import Flask, Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..core.errors import ConfigError
 from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy, build_policy
-from .extension import MIDDLEWARE_MARK, POLICY_ATTR, refuse
+from .extension import GOVERNED, POLICY_ATTR, refuse
 from .response import (
     WSGIEnvironment,
     debug_enabled,
@@ -58,26 +58,36 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         is_async = iscoroutinefunction(view)
 
         def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-            environ = request.environ
             # Under CORS(app) the app's middleware governs the request; otherwise
             # the decorator answers and adds the headers itself.
-            governed = MIDDLEWARE_MARK in environ
+            environ = GOVERNED.get()
+            if environ is not None and not is_async and environ["REQUEST_METHOD"] != "OPTIONS":
+                # The usual case under CORS(app).
+                return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
+            governed = environ is not None
+            if environ is None:
+                environ = request.environ
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
             if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
-                app = current_app
                 if not governed and is_preflight_environ(environ):
                     return _answer_preflight(policy, app.debug)
                 options_response: ResponseReturnValue = app.make_default_options_response()
                 if not governed:
-                    _add_headers_later(policy, app.debug, environ)
+                    _add_headers_later(policy, app, environ)
                 return options_response
-            if not governed:
-                _add_headers_later(policy, current_app.debug, environ)
-            result: ResponseReturnValue
-            if is_async:  # Flask runs a coroutine view through ensure_sync
-                result = current_app.ensure_sync(view)(*view_args, **view_kwargs)
-            else:
-                result = view(*view_args, **view_kwargs)
-            return result
+            # Flask runs a coroutine view through ensure_sync.
+            call = app.ensure_sync(view) if is_async else view
+            if governed:
+                return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
+            try:
+                result = call(*view_args, **view_kwargs)
+            except BaseException:
+                # Flask turns the error into a response once this wrapper is gone.
+                _add_headers_later(policy, app, environ)
+                raise
+            response = app.make_response(result)
+            _add_headers(response, policy, app, environ)
+            return response
 
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
@@ -106,20 +116,28 @@ def _answer_preflight(policy: Policy, app_debug: bool) -> Response:
     return Response(body, status=status, headers=headers)
 
 
-def _add_headers_later(policy: Policy, app_debug: bool, environ: WSGIEnvironment) -> None:
+def _add_headers_later(policy: Policy, app: Flask, environ: WSGIEnvironment) -> None:
     @after_this_request
     def add_headers(response: WerkzeugResponse) -> WerkzeugResponse:
-        if not policy.intercept_exceptions and response.status_code >= 500:
-            return response
-        decision = decide_environ(policy, environ)
-        log_refusal(decision, policy, environ)
-        debug = debug_enabled(policy, app_debug)
-        headers = response.headers
-        if only_appends(headers, decision, debug):
-            for name, value in decision.appended:
-                headers.add(name, value)
-        else:
-            applied = apply_decision(list(headers.items()), decision, debug=debug)
-            headers.clear()
-            headers.extend(applied)
+        return _add_headers(response, policy, app, environ)
+
+
+def _add_headers(
+    response: WerkzeugResponse, policy: Policy, app: Flask, environ: WSGIEnvironment
+) -> WerkzeugResponse:
+    """The decorator's own header application, for a view not under ``CORS(app)``."""
+    if not policy.intercept_exceptions and response.status_code >= 500:
         return response
+    decision = decide_environ(policy, environ)
+    if not decision.allowed:
+        log_refusal(decision, policy, environ)
+    debug = app.debug if policy.debug is None else policy.debug
+    headers = response.headers
+    if only_appends(headers, decision, debug):
+        for name, value in decision.appended:
+            headers.add(name, value)
+    else:
+        applied = apply_decision(list(headers.items()), decision, debug=debug)
+        headers.clear()
+        headers.extend(applied)
+    return response

@@ -23,13 +23,13 @@ from ..core.errors import ConfigError, Problems, ResourceError, SetupError
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy, check_option_values
-from .middleware import MIDDLEWARE_MARK, CORSMiddleware
+from .middleware import GOVERNED, CORSMiddleware
 from .resolve import POLICY_ATTR, BlueprintScope, CORSState, PolicySource, endpoint_for
 
 __all__ = [
     "CORS",
     "EXTENSION_KEY",
-    "MIDDLEWARE_MARK",
+    "GOVERNED",
     "POLICY_ATTR",
     "CORSState",
     "PolicySource",

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +34,12 @@ from .response import (
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication
 
-#: Set in the WSGI environ of every request that passes through the middleware: a
-#: decorated view then leaves its headers to the middleware, which also covers the
-#: responses the view never makes (a hook's 401, a 500). A request that bypasses the
-#: middleware (``app.test_request_context``) has no mark, and the decorator adds them.
-MIDDLEWARE_MARK = "crossorigin.middleware"
+#: The WSGI environ of the request running through the middleware: a decorated
+#: view then leaves its headers to the middleware, which also covers the responses
+#: the view never makes (a hook's 401, a 500). A request that bypasses the
+#: middleware (``app.test_request_context``) reads None, and the decorator adds
+#: them itself.
+GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed", default=None)
 
 _ALLOWED = Reason.ALLOWED
 
@@ -57,8 +59,11 @@ class CORSMiddleware:
             policy = self.state.for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 return self.answer_preflight(policy, environ, start_response)
-        environ[MIDDLEWARE_MARK] = True
-        return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
+        token = GOVERNED.set(environ)
+        try:
+            return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
+        finally:
+            GOVERNED.reset(token)
 
     def answer_preflight(
         self, policy: Policy, environ: WSGIEnvironment, start_response: StartResponse

@@ -7,8 +7,7 @@ preflight answered before routing, the endpoint it would be routed to).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from flask import Flask, Request
 from werkzeug.exceptions import HTTPException
@@ -27,9 +26,11 @@ PATH_CACHE_SIZE = 4096
 MAX_CACHED_PATH = 1024
 
 
-@dataclass(frozen=True)
-class PolicySource:
-    """A policy and where it comes from: the app's resources, a blueprint, a decorator."""
+class PolicySource(NamedTuple):
+    """A policy and where it comes from: the app's resources, a blueprint, a decorator.
+
+    A named tuple: it is made on every request of an app whose policies depend on
+    the view, and a tuple is the cheapest record to make."""
 
     policy: Policy
     kind: Literal["app", "blueprint", "decorator"]
@@ -172,7 +173,7 @@ class CORSState:
         if not self.by_view():
             return self.for_path(environ.get("PATH_INFO") or "/")
         req = environ.get("werkzeug.request")
-        if not isinstance(req, Request):  # not routed: a middleware below answered
+        if req is None or not isinstance(req, Request):  # a middleware below answered
             return self.for_path(environ.get("PATH_INFO") or "/")
         rule = req.url_rule
         if rule is not None:
