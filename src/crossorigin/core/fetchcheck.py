@@ -42,6 +42,7 @@ from .headers import (
     ACMA,
     FORBIDDEN_METHODS,
     FORBIDDEN_RESPONSE_HEADERS,
+    MAX_AGE_CAP,
     NORMALIZED_METHODS,
     SAFELISTED_METHODS,
     SAFELISTED_RESPONSE_HEADERS,
@@ -182,9 +183,6 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_HOST_CHARS = frozenset(" #%/:<>?@[\\]^|\x7f")
 _C0_OR_SPACE = "".join(chr(b) for b in range(0x21))
-
-# Chromium's cap on Access-Control-Max-Age (services/network/cors/preflight_result.cc).
-_CHROMIUM_MAX_AGE_CAP = 7200
 
 _STAGE_NOUNS = {
     "request": "request",
@@ -901,17 +899,14 @@ def _max_age_warnings(response: HTTPResponse) -> list[Failure]:
         ]
     significant = value.lstrip("0")
     # Compare by length first: int() refuses digit strings beyond a few thousand digits.
-    if (
-        len(significant) > len(str(_CHROMIUM_MAX_AGE_CAP))
-        or int(significant or "0") > _CHROMIUM_MAX_AGE_CAP
-    ):
+    if len(significant) > len(str(MAX_AGE_CAP)) or int(significant or "0") > MAX_AGE_CAP:
         return [
             Failure(
                 "acma-above-cap",
                 "preflight",
                 f"The preflight response has {ACMA}: {value}, but browsers cap it (Chromium "
-                "at 7200, Firefox at 86400, Safari at 600 seconds); the server should send at "
-                f"most {ACMA}: {_CHROMIUM_MAX_AGE_CAP}",
+                f"at {MAX_AGE_CAP}, Firefox at 86400, Safari at 600 seconds); the server should "
+                f"send at most {ACMA}: {MAX_AGE_CAP}",
             )
         ]
     return []

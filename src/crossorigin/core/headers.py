@@ -54,6 +54,11 @@ FORBIDDEN_METHODS = frozenset(("CONNECT", "TRACE", "TRACK"))
 #: Methods a browser sends without a preflight.
 SAFELISTED_METHODS = frozenset(("GET", "HEAD", "POST"))
 
+#: Chromium's cap on Access-Control-Max-Age in seconds
+#: (services/network/cors/preflight_result.cc; Firefox caps at 86400, Safari at 600):
+#: a larger value buys nothing in Chrome.
+MAX_AGE_CAP = 7200
+
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 #: Upper bound on a request header value crossorigin looks at. Larger values are
