@@ -7,12 +7,12 @@ import pytest
 from crossorigin.core.decide import Decision, Reason
 from crossorigin.core.header_list import (
     APPLIER_CACHE_SIZE,
-    DEBUG_HEADER,
     apply_decision,
     merge_vary,
     only_appends,
     start_response_applier,
 )
+from crossorigin.core.headers import DEBUG_HEADER
 
 GRANT = Decision(
     False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin"

@@ -26,6 +26,7 @@ from .headers import (
     COOKIE,
     MAX_REQUEST_HEADER_LENGTH,
     ORIGIN,
+    SAFELISTED_METHODS,
     VARY,
     is_token,
     split_header_names,
@@ -36,8 +37,6 @@ from .policy import Policy
 #: Distinct request origins whose match result is remembered per policy (not
 #: for callables, whose answer may change); cleared when full.
 ORIGIN_CACHE_SIZE = 1024
-#: Methods a browser accepts whatever Access-Control-Allow-Methods says.
-_SAFELISTED_METHODS = frozenset(("GET", "HEAD", "POST"))
 #: Grants for pattern-matched origins kept per policy beyond the exact ones.
 MEMO_LIMIT = 1024
 #: Distinct (origin, method, cookie) shapes of actual requests whose decision is
@@ -273,7 +272,7 @@ def decide_preflight(
         # so a hint would pass the preflight; only other methods get one.
         hint = (
             ()
-            if request_method in _SAFELISTED_METHODS
+            if request_method in SAFELISTED_METHODS
             else (*base, (ACAM, policy.allow_methods_value))
         )
         return Decision(

@@ -44,9 +44,11 @@ from .headers import (
     FORBIDDEN_RESPONSE_HEADERS,
     MAX_AGE_CAP,
     NORMALIZED_METHODS,
+    REDIRECT_STATUSES,
     SAFELISTED_METHODS,
     SAFELISTED_RESPONSE_HEADERS,
 )
+from .hosts import DEFAULT_PORTS
 
 __all__ = [
     "FAILURE_CODES",
@@ -179,8 +181,6 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 _MAX_SAFELISTED_VALUE = 128
 _MAX_SAFELISTED_TOTAL = 1024
 
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_HOST_CHARS = frozenset(" #%/:<>?@[\\]^|\x7f")
 _C0_OR_SPACE = "".join(chr(b) for b in range(0x21))
 
@@ -319,7 +319,7 @@ def _parse_url(url: str) -> _URL | None:
         port = parts.port
         scheme = _lower(parts.scheme)
         host = parts.hostname
-        if scheme not in _DEFAULT_PORTS or not host:
+        if scheme not in DEFAULT_PORTS or not host:
             return None
         if ":" in host:
             address = ipaddress.IPv6Address(host)
@@ -334,7 +334,7 @@ def _parse_url(url: str) -> _URL | None:
     except ValueError:
         return None
     origin = f"{scheme}://{host}"
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
+    if port is not None and port != DEFAULT_PORTS[scheme]:
         origin += f":{port}"
     return _URL(origin=origin, has_credentials=bool(parts.username or parts.password))
 
@@ -1133,7 +1133,7 @@ def check_response(request: FetchRequest, response: HTTPResponse) -> Verdict:
     :func:`check_preflight`, this applies CORS even to a same-origin request;
     :func:`judge` is the one that skips CORS when the browser would.
     """
-    stage = "redirect" if response.status in _REDIRECT_STATUSES else "response"
+    stage = "redirect" if response.status in REDIRECT_STATUSES else "response"
     failures = cors_check(request, response, stage)
     warnings = _acao_warnings(request, response, stage)
     exposed, expose_warnings = _exposed_names(request, response, stage)

@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from publicsuffixlist import PublicSuffixList
 
+#: The schemes of pages that fetch, with their default port: an origin or URL with
+#: that port is written without it.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
 #: RFC 1035: at most 63 octets per label and 253 for the whole name (no final dot).
 MAX_LABEL_LENGTH = 63
 MAX_NAME_LENGTH = 253

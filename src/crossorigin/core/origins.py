@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .errors import OriginError
 from .hosts import (
+    DEFAULT_PORTS,
     MAX_LABEL_LENGTH,
     browser_ip_host,
     fits_dns_limits,
@@ -30,8 +31,6 @@ logger = logging.getLogger("crossorigin")
 #: Longest request Origin value considered: a DNS name is at most 253 octets, so
 #: this is generous; it bounds regex and log work for hostile values.
 MAX_ORIGIN_LENGTH = 300
-
-DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # Fetch "serialized-origin": lower-case scheme, lower-case host (domain, IPv4 or
 # bracketed IPv6), optional port without leading zeros.
