@@ -18,8 +18,9 @@ from flask import Blueprint, Flask
 from flask.cli import FlaskGroup
 
 from crossorigin import CORS, ConfigError, cross_origin
+from crossorigin.core.lint import check_policy
 from crossorigin.core.policy import build_policy
-from crossorigin.flask_ext.cli import ROUTE_COLUMNS, check_policy, cors
+from crossorigin.flask_ext.cli import ROUTE_COLUMNS, cors
 
 from .apps import PROD, SPA, api_app
 
