@@ -320,15 +320,9 @@ def _cache_sizes(app: Any) -> str:
     if path_cache is not None:
         parts.append(f"path cache {len(path_cache)}")
     table = getattr(state, "table", None)
-    table_cache = getattr(table, "_cache", None)
-    if table_cache is not None:
-        parts.append(f"table cache {len(table_cache)}")
     if table is not None:
-        memo = sum(len(getattr(p, "memo", {})) for _, p in table.entries)
-        parts.append(f"policy memos {memo}")
-        verdicts = sum(len(getattr(p, "origin_verdicts", None) or {}) for _, p in table.entries)
-        policy_answers = sum(len(getattr(p, "answers", None) or {}) for _, p in table.entries)
-        parts.append(f"origin verdicts {verdicts}, policy answers {policy_answers}")
+        policy_answers = sum(len(p.answers) for _, p in table.entries)
+        parts.append(f"policy answers {policy_answers}")
     return ", ".join(parts)
 
 

@@ -35,8 +35,8 @@ from crossorigin.core.fetchcheck import (
     needs_preflight,
     preflight_headers,
 )
+from crossorigin.core.headers import DEBUG_HEADER
 
-DEBUG_HEADER = "X-CORS-Decision"
 #: The replay's User-Agent, so the API's console log can tell it from the browser.
 REPLAY_USER_AGENT = "crossorigin-demo-replay"
 TIMEOUT_S = 10.0

@@ -106,3 +106,17 @@ def test_the_arrows_are_read_from_relative_imports() -> None:
     assert "crossorigin.flask_ext" in imported("crossorigin")
     assert "crossorigin.core.fetchcheck" in imported("crossorigin.probe.session")
     assert "flask" in imported("crossorigin.flask_ext.inspect")
+
+
+#: What the browser-side oracle may share with the rest of the core: names and facts,
+#: never the policy or the decision, so it cannot repeat a server-side misreading.
+FETCHCHECK_SHARES = {"crossorigin.core.headers", "crossorigin.core.hosts"}
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.startswith("crossorigin.core.fetchcheck"))
+)
+def test_the_fetch_oracle_is_independent_of_the_server_side(module: str) -> None:
+    internal = {name for name in imported(module) if name.startswith("crossorigin.")}
+    outside = {name for name in internal if not name.startswith("crossorigin.core.fetchcheck")}
+    assert outside <= FETCHCHECK_SHARES, module

@@ -32,6 +32,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from .core.fetchcheck import FetchRequest, normalize_method
+from .core.headers import DEBUG_HEADER
 from .flask_ext.inspect import base_url, explain_request
 from .probe import DoctorError, Report, build_request, default_header_value, safe
 
@@ -150,7 +151,7 @@ def describe_report(report: Report) -> str:
     if report.policy:
         lines.append(f"  policy: {safe(report.policy)}")
     if report.reason:
-        header = "X-CORS-Decision" if report.reason_source == "X-CORS-Decision" else "computed"
+        header = DEBUG_HEADER if report.reason_source == DEBUG_HEADER else "computed"
         lines.append(f"  reason: {safe(report.reason)} ({header})")
     lines.extend(f"  fix: {safe(fix)}" for fix in report.fixes)
     return "\n".join(lines)

@@ -6,12 +6,12 @@ import pytest
 
 from crossorigin.core.decide import Decision, Reason
 from crossorigin.core.header_list import (
-    DEBUG_HEADER,
     add_decision,
     apply_decision,
     merge_vary,
     only_appends,
 )
+from crossorigin.core.headers import DEBUG_HEADER
 
 GRANT = Decision(
     False, Reason.ALLOWED, (("Access-Control-Allow-Origin", "https://a.com"),), "Origin"

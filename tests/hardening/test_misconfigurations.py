@@ -288,7 +288,7 @@ def test_non_loopback_http_origin_with_credentials_is_refused(origins: list[str]
     ("pattern", "admits"),
     [
         (r"https?://app\.example\.com", "http://app.example.com"),
-        (r"(https|wss?)://app\.example\.com", "ws://app.example.com"),
+        (r"(http|ws)s?://app\.example\.com", "http://app.example.com"),
     ],
 )
 def test_credentials_with_a_regex_reaching_plain_http_are_refused(

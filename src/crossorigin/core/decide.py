@@ -35,8 +35,6 @@ from .headers import (
 from .origins import MAX_ORIGIN_LENGTH, is_serialized_origin
 from .policy import Policy
 
-#: Methods a browser accepts whatever Access-Control-Allow-Methods says.
-_SAFELISTED_METHODS = SAFELISTED_METHODS
 #: Distinct (origin, method, cookie) shapes of actual requests whose answer is
 #: remembered per policy; cleared when full, so a flood cannot grow memory.
 ANSWER_CACHE_SIZE = 1024
@@ -259,7 +257,7 @@ def decide_preflight(
         # so a hint would pass the preflight; only other methods get one.
         hint = (
             ()
-            if request_method in _SAFELISTED_METHODS
+            if request_method in SAFELISTED_METHODS
             else (*base, (ACAM, policy.allow_methods_value))
         )
         return Decision(

@@ -51,8 +51,21 @@ NORMALIZED_METHODS = frozenset(("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT
 #: Methods a browser never lets a page send (Fetch "forbidden method").
 FORBIDDEN_METHODS = frozenset(("CONNECT", "TRACE", "TRACK"))
 
-#: Methods a browser sends without a preflight.
+#: Methods a browser sends without a preflight, and accepts whatever
+#: Access-Control-Allow-Methods says (Fetch "CORS-safelisted method").
 SAFELISTED_METHODS = frozenset(("GET", "HEAD", "POST"))
+
+#: Fetch "redirect status".
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+
+#: crossorigin's response header saying why (``"preflight; method-not-allowed"``), sent
+#: in debug mode and read by ``flask cors explain`` and ``crossorigin doctor``.
+DEBUG_HEADER = "X-CORS-Decision"
+
+#: Chromium's cap on Access-Control-Max-Age in seconds
+#: (services/network/cors/preflight_result.cc; Firefox caps at 86400, Safari at 600):
+#: a larger value buys nothing in Chrome.
+MAX_AGE_CAP = 7200
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 

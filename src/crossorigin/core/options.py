@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from .errors import OptionError, Problems, SetupError
+from .headers import MAX_AGE_CAP
 
 #: Every option with its default. The first thirteen are flask-cors's.
 DEFAULTS: Mapping[str, Any] = {
@@ -145,8 +146,8 @@ def _max_age(value: Any) -> int | None:
         raise OptionError(
             "E003",
             f"max_age={value!r} must be a whole number of seconds >= 0 (an int, a digit "
-            "string or a timedelta); browsers cap it at 7200 (Chromium), 86400 (Firefox), "
-            "600 (Safari)",
+            f"string or a timedelta); browsers cap it at {MAX_AGE_CAP} (Chromium), 86400 "
+            "(Firefox), 600 (Safari)",
             option="max_age",
             value=value,
         )

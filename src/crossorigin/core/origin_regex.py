@@ -198,7 +198,7 @@ def host_extension(pattern: re.Pattern[str]) -> str | None:
 class RegexHole:
     """An origin a regex admits that an attacker can obtain, and which rule it breaks.
 
-    ``kind`` is ``"insecure"`` (plain http or ws off the machine), ``"past-host"``
+    ``kind`` is ``"insecure"`` (plain http off the machine), ``"past-host"``
     (a label after the host, or another top-level domain) or ``"public-suffix"``
     (another registrable name under the same public suffix).
     """
@@ -235,12 +235,9 @@ def _sample_holes(pattern: re.Pattern[str], sample: str) -> list[RegexHole]:
     if is_loopback_host(host):
         return holes
     tail = "" if port is None else f":{port}"
-    plain = (f"{other}://{host}{tail}" for other in ("http", "ws"))
-    insecure = (
-        sample
-        if scheme in ("http", "ws")
-        else next((origin for origin in plain if pattern.fullmatch(origin)), None)
-    )
+    # ws: is never an Origin (a WebSocket handshake carries the page's http(s) origin)
+    plain = f"http://{host}{tail}"
+    insecure = sample if scheme == "http" else (plain if pattern.fullmatch(plain) else None)
     if insecure is not None:
         holes.append(RegexHole("insecure", insecure, sample))
     labels = host.split(".")

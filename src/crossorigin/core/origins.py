@@ -15,15 +15,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import OriginError
-from .hosts import MAX_LABEL_LENGTH, fits_dns_limits, is_loopback_host, is_public_suffix
+from .hosts import (
+    DEFAULT_PORTS,
+    MAX_LABEL_LENGTH,
+    browser_ip_host,
+    fits_dns_limits,
+    is_ip_literal,
+    is_loopback_host,
+    is_public_suffix,
+)
 
 logger = logging.getLogger("crossorigin")
 
 #: Longest request Origin value considered: a DNS name is at most 253 octets, so
 #: this is generous; it bounds regex and log work for hostile values.
 MAX_ORIGIN_LENGTH = 300
-
-DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # Fetch "serialized-origin": lower-case scheme, lower-case host (domain, IPv4 or
 # bracketed IPv6), optional port without leading zeros.
@@ -38,6 +44,20 @@ _IPV6_LITERAL = re.compile(r"(?<=://)\[[0-9A-Fa-f:.]*\]?")
 _REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
 
 OriginPredicate = Callable[[str], bool]
+
+#: Schemes no browser sends in an Origin header, with why (E111).
+NEVER_SENT_SCHEMES = {
+    "file": "file: pages send Origin: null",
+    "data": "data: documents send Origin: null",
+    "about": "about: documents send Origin: null or their creator's origin",
+    "blob": "blob: URLs send their creator's origin",
+    "javascript": "javascript: URLs run with the page's origin",
+    "ws": "a WebSocket handshake carries the page's own http(s) origin",
+    "wss": "a WebSocket handshake carries the page's own http(s) origin",
+    "ftp": "browsers no longer load ftp: pages",
+}
+#: The page origin to write instead of a WebSocket URL's.
+_PAGE_SCHEMES = {"ws": "http", "wss": "https"}
 
 
 def is_serialized_origin(value: str) -> bool:
@@ -126,14 +146,14 @@ def spec_text(spec: OriginSpec) -> str:
 
 
 def is_insecure(spec: OriginSpec) -> bool:
-    """A plain-http (or ws) origin off the machine: a network attacker can forge it."""
+    """A plain-http origin off the machine: a network attacker can forge it."""
     if isinstance(spec, ExactOrigin):
         scheme, host, _ = split_origin(spec.origin)
     elif isinstance(spec, HostPattern):
         scheme, host = spec.scheme, spec.host
     else:
         return False
-    return scheme in ("http", "ws") and not is_loopback_host(host)
+    return scheme == "http" and not is_loopback_host(host)
 
 
 def _fail(id: str, entry: object, message: str) -> OriginError:
@@ -203,6 +223,9 @@ def parse_origin_entry(entry: object) -> OriginSpec:
             entry,
             f"one origin per entry; write origins={parts!r}",
         )
+    head, _, after = text.partition(":")
+    if head.lower() in NEVER_SENT_SCHEMES:
+        raise _fail("E111", entry, _never_sent_fix(head.lower(), after.lstrip("/")))
     scheme, sep, rest = text.partition("://")
     if not sep or not scheme:
         raise _fail(
@@ -229,6 +252,15 @@ def parse_origin_entry(entry: object) -> OriginSpec:
             f"and port); write '{scheme}://{hostport.lower()}'",
         )
     return _parse_hostport(entry, scheme, hostport)
+
+
+def _never_sent_fix(scheme: str, rest: str) -> str:
+    why = f"browsers never send an Origin with the {scheme}: scheme ({NEVER_SENT_SCHEMES[scheme]})"
+    page = _PAGE_SCHEMES.get(scheme)
+    if page is not None:
+        hostport = re.split(r"[/?#]", rest, maxsplit=1)[0].lower()
+        return f"{why}; write the page's origin, e.g. '{page}://{hostport}'"
+    return f"{why}; list the origin of the page that calls this API"
 
 
 def raw_literal(text: str) -> str:
@@ -303,6 +335,7 @@ def _parse_hostport(entry: str, scheme: str, hostport: str) -> OriginSpec:
         )
     if not host or _HOST.fullmatch(host) is None:
         raise _fail("E101", entry, f"{host!r} is not a valid host")
+    _check_ip_spelling(entry, scheme, host, subdomains, port_text)
     if subdomains and is_public_suffix(host):
         raise _fail(
             "E106",
@@ -314,6 +347,26 @@ def _parse_hostport(entry: str, scheme: str, hostport: str) -> OriginSpec:
         suffix = f":{port}" if port is not None else ""
         return ExactOrigin(f"{scheme}://{host}{suffix}")
     return HostPattern(scheme, host, subdomains, any_port, port)
+
+
+def _check_ip_spelling(
+    entry: str, scheme: str, host: str, subdomains: bool, port_text: str | None
+) -> None:
+    """Refuse an IP address no browser writes that way (E101): it never matches."""
+    if subdomains and is_ip_literal(host):
+        raise _fail("E101", entry, f"'*.' needs a domain name, and {host!r} is an IP address")
+    try:
+        canonical = browser_ip_host(host)
+    except ValueError as exc:
+        raise _fail("E101", entry, f"{host!r} can never match: {exc}") from None
+    if canonical is not None and canonical != host:
+        port = "" if port_text is None else f":{port_text}"
+        raise _fail(
+            "E101",
+            entry,
+            f"browsers write this address as {canonical}, so {host!r} never matches; "
+            f"write '{scheme}://{canonical}{port}'",
+        )
 
 
 def find_unescaped_dots(pattern: str) -> frozenset[int]:

@@ -5,18 +5,15 @@ Flask loads this group as a CLI plugin (the ``flask.commands`` entry point ``cor
 loaded by each command, not by the group, so ``flask cors check`` can report a
 configuration error raised while the app is created instead of dying with a traceback.
 
-The commands and their tables only: where a policy comes from and the in-process run
-of ``explain`` are :mod:`crossorigin.flask_ext.inspect`, shared with
-:mod:`crossorigin.testing`.
+The commands and their tables only: the policy linter is :mod:`crossorigin.core.lint`;
+where a policy comes from and the in-process run of ``explain`` are
+:mod:`crossorigin.flask_ext.inspect`, shared with :mod:`crossorigin.testing`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 import sys
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal, cast
 
@@ -25,18 +22,7 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo
 
 from ..core.errors import ConfigError
-from ..core.origin_regex import UnsampledRegex, regex_holes
-from ..core.origins import (
-    AnyOrigin,
-    ExactOrigin,
-    HostPattern,
-    OriginSpec,
-    RegexOrigin,
-    catch_all_example,
-    parse_origin_entry,
-    split_origin,
-)
-from ..core.policy import Policy
+from ..core.lint import Finding, check_policy
 from ..probe import DoctorError, build_request, render_text, to_json, use_color
 from .extension import PolicySource, collecting_config_errors
 from .inspect import (
@@ -50,10 +36,6 @@ from .inspect import (
 )
 
 __all__ = ["Finding", "check_app", "check_policy", "cors", "format_findings", "format_table"]
-
-#: Chromium's cap on Access-Control-Max-Age; larger values buy nothing in Chrome.
-MAX_AGE_CAP = 7200
-
 
 # --- flask cors routes --------------------------------------------------------------------
 
@@ -83,238 +65,6 @@ def format_table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 # --- flask cors check ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One problem ``flask cors check`` reports; errors sort before warnings."""
-
-    level: Literal["error", "warning"]
-    code: str
-    where: str
-    message: str
-
-
-#: Schemes no browser ever sends in an Origin header, with why.
-NEVER_SENT_SCHEMES = {
-    "file": "file: pages send Origin: null",
-    "data": "data: documents send Origin: null",
-    "about": "about: documents send Origin: null or their creator's origin",
-    "blob": "blob: URLs send their creator's origin",
-    "javascript": "javascript: URLs run with the page's origin",
-    "ws": "WebSocket handshakes carry the page's http(s) origin",
-    "wss": "WebSocket handshakes carry the page's http(s) origin",
-    "ftp": "browsers no longer load ftp: pages",
-}
-
-
-def is_loopback(host: str) -> bool:
-    """localhost, *.localhost, 127.0.0.0/8 and [::1]: http there is fine with credentials."""
-    host = host.strip("[]")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _whatwg_ipv4(host: str) -> str | None:
-    """The WHATWG URL parser's IPv4 reading (``127.1``, ``0x7f.0.0.1``), or None."""
-    numbers: list[int] = []
-    parts = host.split(".")
-    if len(parts) > 4:
-        return None
-    for part in parts:
-        base, digits = 10, part
-        if part[:2].lower() == "0x":
-            base, digits = 16, part[2:]
-        elif len(part) > 1 and part.startswith("0"):
-            base, digits = 8, part[1:]
-        try:
-            numbers.append(int(digits, base) if digits else 0)
-        except ValueError:
-            return None
-    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        return None
-    value = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
-    return str(ipaddress.IPv4Address(value))
-
-
-def _host_never_sent(host: str) -> str | None:
-    """Why no browser sends this host as written (it normalises IP addresses), or None."""
-    if host.startswith("["):
-        try:
-            canonical = f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
-        except ValueError:
-            return "it is not an IPv6 address"
-        return None if canonical == host else f"browsers write this address as {canonical}"
-    last = host.rpartition(".")[2]
-    if not (
-        last.isdigit() or (last[:2] == "0x" and all(c in "0123456789abcdef" for c in last[2:]))
-    ):
-        return None  # a domain name
-    canonical4 = _whatwg_ipv4(host)
-    if canonical4 is None:
-        return "it is not a valid IPv4 address, so no page can have it"
-    return None if canonical4 == host else f"browsers write this address as {canonical4}"
-
-
-def _regex_problems(spec: RegexOrigin, credentials: bool) -> list[tuple[str, str, str]]:
-    """Heuristics for origin regexes: never-matching, insecure or look-alike matches."""
-    found: list[tuple[str, str, str]] = []
-    pattern = spec.pattern
-    shown = f"re.compile({pattern.pattern!r})"
-    if not pattern.flags & re.IGNORECASE:
-        literal = re.sub(r"\\.|\[[^\]]*\]|\(\?P?<[^>]*>|\(\?[a-zA-Z]+[):]", "", pattern.pattern)
-        upper = sorted({c for c in literal if c.isascii() and c.isupper()})
-        if upper:
-            found.append(
-                (
-                    "warning",
-                    "origin-may-never-match",
-                    f"origins entry {shown} has upper-case {''.join(upper)}, but browsers send "
-                    "origins in lower case, so that part never matches; write it in lower case",
-                )
-            )
-    if pattern.pattern.rstrip("$").endswith("/"):
-        found.append(
-            (
-                "warning",
-                "origin-may-never-match",
-                f"origins entry {shown} ends with '/', but an Origin never has a path or a "
-                "trailing slash, so it never matches; drop the slash",
-            )
-        )
-    try:
-        holes = regex_holes(pattern)
-    except UnsampledRegex:
-        holes = []  # refused at start-up with credentials (E110); nothing to show here
-    lookalikes = [hole.origin for hole in holes if hole.kind != "insecure"]
-    wide = catch_all_example(spec)
-    if wide is not None:
-        lookalikes.insert(0, wide)
-    if lookalikes:
-        found.append(
-            (
-                "warning",
-                "broad-origin",
-                f"origins entry {shown} also matches {lookalikes[0]}; anchor each host "
-                r"label, e.g. re.compile(r'https://([a-z0-9-]+\.)*example\.com')",
-            )
-        )
-    plain = [hole.origin for hole in holes if hole.kind == "insecure"]
-    if credentials and plain:
-        found.append(("warning", "insecure-origin", _insecure_message(shown, plain[0])))
-    return found
-
-
-def _insecure_message(entry: str, example: str) -> str:
-    return (
-        f"origins entry {entry} admits plain-http {example} with supports_credentials=True: "
-        "anyone on the network path can serve a page there and read your users' data; "
-        "use https (http is fine for localhost)"
-    )
-
-
-def _origin_problems(spec: OriginSpec, entry: Any, policy: Policy) -> list[tuple[str, str, str]]:
-    shown = repr(entry)
-    credentials = policy.credentials
-    if isinstance(spec, RegexOrigin):
-        return _regex_problems(spec, credentials)
-    if isinstance(spec, AnyOrigin):
-        if policy.allow_private_network:
-            return [
-                (
-                    "warning",
-                    "broad-origin",
-                    "origins='*' with allow_private_network=True lets any website on the "
-                    "internet reach this private-network service; list the origins instead",
-                )
-            ]
-        return []
-    if isinstance(spec, ExactOrigin):
-        scheme, host, _ = split_origin(spec.origin)
-        subdomains = any_port = False
-    elif isinstance(spec, HostPattern):
-        scheme, host = spec.scheme, spec.host
-        subdomains, any_port = spec.subdomains, spec.any_port
-    else:
-        return []  # a callable: nothing to inspect
-    found: list[tuple[str, str, str]] = []
-    if scheme in NEVER_SENT_SCHEMES:
-        found.append(
-            (
-                "error",
-                "origin-never-matches",
-                f"origins entry {shown} can never match: {NEVER_SENT_SCHEMES[scheme]}",
-            )
-        )
-    elif not subdomains and (why := _host_never_sent(host)):
-        found.append(
-            ("error", "origin-never-matches", f"origins entry {shown} can never match: {why}")
-        )
-    if credentials and scheme == "http" and not is_loopback(host):
-        found.append(("warning", "insecure-origin", _insecure_message(shown, f"http://{host}")))
-    if credentials and subdomains and not is_loopback(host):
-        found.append(
-            (
-                "warning",
-                "broad-origin",
-                f"origins entry {shown} with supports_credentials=True trusts every subdomain "
-                f"of {host}, including forgotten, taken-over or XSS-prone ones, to read your "
-                "users' data; list the subdomains you use",
-            )
-        )
-    if credentials and any_port and not is_loopback(host):
-        found.append(
-            (
-                "warning",
-                "broad-origin",
-                f"origins entry {shown} with supports_credentials=True trusts every service on "
-                f"any port of {host}; list the ports you use",
-            )
-        )
-    return found
-
-
-def check_policy(policy: Policy) -> list[tuple[str, str, str]]:
-    """``(level, code, message)`` for every risky or dead part of one valid policy."""
-    found: list[tuple[str, str, str]] = []
-    for entry in policy.options.get("origins", ()):
-        found += _origin_problems(parse_origin_entry(entry), entry, policy)
-    if policy.any_header and "authorization" not in policy.allow_headers:
-        found.append(
-            (
-                "warning",
-                "authorization-via-wildcard",
-                "allow_headers='*' also admits Authorization (crossorigin echoes the requested "
-                "names), although the Fetch standard keeps Authorization out of '*': list "
-                "'Authorization' next to '*' if the API relies on it, or list only the "
-                "headers you accept",
-            )
-        )
-    if policy.max_age is not None and policy.max_age > MAX_AGE_CAP:
-        found.append(
-            (
-                "warning",
-                "max-age-above-cap",
-                f"max_age={policy.max_age} is more than browsers honour (Chromium caps it at "
-                f"{MAX_AGE_CAP}, Firefox at 86400, Safari at 600 seconds); use at most "
-                f"{MAX_AGE_CAP}",
-            )
-        )
-    unreadable = [h for h in policy.expose_headers if h.lower() in ("set-cookie", "set-cookie2")]
-    if unreadable:
-        found.append(
-            (
-                "warning",
-                "expose-never-readable",
-                f"expose_headers lists {', '.join(unreadable)}, which browsers never let a "
-                "page read; remove it",
-            )
-        )
-    return found
 
 
 def _route_findings(app: Flask, sources: list[PolicySource]) -> list[Finding]:

@@ -24,9 +24,9 @@ from werkzeug.routing import Rule
 from ..core.decide import Decision, Reason, decide
 from ..core.explain import describe_origins, explain, explain_missing_credentials
 from ..core.fetchcheck import FetchRequest
+from ..core.headers import DEBUG_HEADER
 from ..core.policy import Policy, build_policy
 from ..probe import (
-    DEBUG_HEADER,
     MAX_BODY,
     Received,
     Report,

@@ -13,6 +13,7 @@ from typing import Any
 from ..core.decide import Decision, Reason, decide_actual, decide_preflight, is_preflight
 from ..core.explain import explain
 from ..core.header_list import apply_decision
+from ..core.hosts import DEFAULT_PORTS
 from ..core.paths import routing_path
 from ..core.policy import Policy
 
@@ -72,7 +73,7 @@ def is_same_origin(environ: WSGIEnvironment) -> bool:
     CORS does not apply, so refusing it is not worth a log line."""
     scheme = environ.get("wsgi.url_scheme", "http")
     host = str(environ.get("HTTP_HOST", "")).lower()
-    default = {"http": ":80", "https": ":443"}.get(scheme)
+    default = f":{DEFAULT_PORTS[scheme]}" if scheme in DEFAULT_PORTS else None
     if default and host.endswith(default):
         host = host[: -len(default)]
     return environ.get("HTTP_ORIGIN") == f"{scheme}://{host}"

@@ -23,11 +23,10 @@ from .inputs import (
     url_origin,
 )
 from .render import render_text, safe, to_json, use_color
-from .session import DEBUG_HEADER, DOCTOR_CODES, MAX_REDIRECTS, Exchange, Report, next_hop, run
+from .session import DOCTOR_CODES, MAX_REDIRECTS, Exchange, Report, next_hop, run
 from .transport import DEFAULT_TIMEOUT, MAX_BODY, Received, Transport, http_transport
 
 __all__ = [
-    "DEBUG_HEADER",
     "DEFAULT_TIMEOUT",
     "DOCTOR_CODES",
     "HINTS",

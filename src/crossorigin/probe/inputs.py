@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from ..core.fetchcheck import Credentials, FetchRequest
 from ..core.headers import is_token
+from ..core.hosts import DEFAULT_PORTS
 
 __all__ = [
-    "DEFAULT_PORTS",
     "DoctorError",
     "build_request",
     "check_origin",
@@ -22,8 +22,6 @@ __all__ = [
     "parse_header",
     "url_origin",
 ]
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class DoctorError(Exception):

@@ -25,12 +25,12 @@ from ..core.fetchcheck import (
     normalize_method,
     preflight_headers,
 )
+from ..core.headers import DEBUG_HEADER, REDIRECT_STATUSES
 from .advice import hints_for, reason_fixes
 from .inputs import url_origin
 from .transport import Received, Transport
 
 __all__ = [
-    "DEBUG_HEADER",
     "DOCTOR_CODES",
     "EXIT_ALLOWED",
     "EXIT_BLOCKED",
@@ -46,7 +46,6 @@ EXIT_BLOCKED = 1
 
 #: Redirects followed before giving up (browsers allow 20; an API needing more is broken).
 MAX_REDIRECTS = 10
-DEBUG_HEADER = "X-CORS-Decision"
 
 #: Codes the doctor adds to :data:`crossorigin.core.fetchcheck.FAILURE_CODES`.
 DOCTOR_CODES: dict[str, str] = {
@@ -54,7 +53,6 @@ DOCTOR_CODES: dict[str, str] = {
     "redirect-not-followed": "warning: the redirect leads outside what this run can reach",
 }
 
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Fetch "request-body-header name": dropped when a redirect turns the request into a GET.
 _BODY_HEADERS = frozenset(
     {"content-encoding", "content-language", "content-location", "content-type"}
@@ -129,7 +127,7 @@ def _request_headers(request: FetchRequest) -> tuple[tuple[str, str], ...]:
 
 def next_hop(request: FetchRequest, page_origin: str, received: Received) -> FetchRequest | None:
     """The request fetch() makes after a redirect it follows (Fetch "HTTP-redirect fetch")."""
-    if received.status not in _REDIRECT_STATUSES:
+    if received.status not in REDIRECT_STATUSES:
         return None
     locations = received.get_all("Location")
     if len(locations) != 1:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from ..core.fetchcheck import HTTPResponse
-from .inputs import DEFAULT_PORTS, DoctorError
+from ..core.hosts import DEFAULT_PORTS
+from .inputs import DoctorError
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_BODY", "Received", "Transport", "http_transport"]
 
