@@ -48,12 +48,12 @@ FOUND = {version: bin_dir for version in VERSIONS if (bin_dir := _find(version))
 SKIPPED = [version for version in VERSIONS if version not in FOUND]
 # nox finds "python3.X" on PATH: put each interpreter found first.
 os.environ["PATH"] = os.pathsep.join([*FOUND.values(), os.environ.get("PATH", "")])
-if SKIPPED:
-    print(
-        "nox: skipping CPython " + ", ".join(SKIPPED) + ": no interpreter found in "
-        "~/.pyenv/versions or on PATH",
-        file=sys.stderr,
-    )
+print(
+    "nox: CPython found: "
+    + (", ".join(f"{version} ({bin_dir})" for version, bin_dir in FOUND.items()) or "none")
+    + (("; skipped, no interpreter found: " + ", ".join(SKIPPED)) if SKIPPED else "; none skipped"),
+    file=sys.stderr,
+)
 
 OTHERS = [version for version in FOUND if version != MAIN]
 nox.options.sessions = [f"tests-{version}" for version in OTHERS] or ["skipped"]
