@@ -16,6 +16,8 @@ from .core.policy import Policy, build_policy
 if TYPE_CHECKING:
     from .flask_ext import CORS, cross_origin
 
+__version__ = "0.1.0"
+
 __all__ = [
     "CORS",
     "ConfigError",

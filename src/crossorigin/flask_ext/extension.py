@@ -163,6 +163,9 @@ class CORS:
             self._refused = True  # reported; nothing more to build from these options
 
     def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
+        """Apply CORS to ``app`` (a Flask app or a blueprint), with ``options`` over the
+        ones given to the constructor. A refused configuration raises
+        :class:`~crossorigin.ConfigError`."""
         if self._refused:
             return
         try:
