@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
-from crossorigin.core.hosts import browser_ip_host, is_ip_literal, is_loopback_host
+from crossorigin.core.hosts import browser_ip_host, is_ip_literal, is_loopback_host, whatwg_ipv6
 
 
 @pytest.mark.parametrize(
@@ -60,3 +62,22 @@ def test_ip_addresses_are_written_as_browsers_write_them(host: str, written: str
 def test_hosts_browsers_read_as_addresses_but_cannot_parse(host: str) -> None:
     with pytest.raises(ValueError, match=r"not a valid IPv4 address|not an IPv6 address"):
         browser_ip_host(host)
+
+
+@pytest.mark.parametrize(
+    ("address", "written"),
+    [
+        ("::ffff:127.0.0.1", "::ffff:7f00:1"),
+        ("::1", "::1"),
+        ("::", "::"),
+        ("1:0:0:1:0:0:0:1", "1:0:0:1::1"),
+        ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
+        ("0:0:1:0:0:0:0:0", "0:0:1::"),
+        ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),
+    ],
+)
+def test_ipv6_is_written_as_the_url_standard_writes_it_on_every_python(
+    address: str, written: str
+) -> None:
+    """Never the dotted form Python 3.13's ipaddress gives IPv4-mapped addresses."""
+    assert whatwg_ipv6(ipaddress.IPv6Address(address)) == written

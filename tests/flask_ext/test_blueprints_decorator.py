@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Blueprint, Flask, abort
 
-from crossorigin import CORS, cross_origin
+from crossorigin import CORS, ConfigError, cross_origin
 
 from .helpers import (
     ACAC,
@@ -454,7 +454,6 @@ Send = Callable[[Any], Any]
 REFUSALS: dict[str, tuple[Send, str]] = {
     "actual-origin": (lambda c: get(c, "/api/data", EVIL), "origin-not-allowed"),
     "actual-404": (lambda c: get(c, "/api/missing", EVIL), "origin-not-allowed"),
-    "actual-method": (lambda c: c.put("/api/data", headers={"Origin": A}), "method-not-allowed"),
     "preflight-origin": (lambda c: preflight(c, "/api/data", EVIL), "origin-not-allowed"),
     "preflight-method": (lambda c: preflight(c, "/api/data", A, "PUT"), "method-not-allowed"),
     "preflight-header": (
@@ -604,20 +603,30 @@ def test_same_origin_requests_are_not_logged_as_refusals(
     assert "http://localhost:3001" in messages[0]
 
 
-def test_blueprint_options_combine_with_the_app_config_at_registration() -> None:
-    bp = Blueprint("api", __name__, url_prefix="/api")
-    CORS(bp, supports_credentials=True)  # origins come from the app's config
+def test_a_blueprint_policy_is_its_own_options_over_the_defaults_not_the_app_config() -> None:
+    """As for a decorator, and as in flask-cors: CORS_* keys configure CORS(app) alone."""
+    webhooks = Blueprint("webhooks", __name__, url_prefix="/hooks")
+    CORS(webhooks, origins="*")
 
-    @bp.get("/me")
-    def me() -> str:
-        return "me"
+    @webhooks.post("/in")
+    def incoming() -> str:
+        return "ok"
 
     app = Flask(__name__)
-    app.config["CORS_ORIGINS"] = ["https://app.example.com"]
-    app.register_blueprint(bp)
-    response = app.test_client().get("/api/me", headers={"Origin": "https://app.example.com"})
-    assert response.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
-    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    app.config["CORS_RESOURCES"] = {"/api/*": {"origins": ["https://app.example.com"]}}
+    app.config["CORS_SUPPORTS_CREDENTIALS"] = True
+    CORS(app)
+    app.register_blueprint(webhooks)
+    response = app.test_client().post("/hooks/in", headers={"Origin": "https://any.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_a_blueprint_with_credentials_needs_its_own_origins() -> None:
+    bp = Blueprint("api", __name__, url_prefix="/api")
+    with pytest.raises(ConfigError) as info:
+        CORS(bp, supports_credentials=True)  # origins default to "*", whatever the app says
+    assert info.value.id == "E301"
 
 
 def test_a_refused_app_configuration_leaves_the_app_untouched() -> None:
@@ -706,19 +715,27 @@ def test_the_decorator_takes_keyword_options_only() -> None:
         cross_origin([A])  # type: ignore[call-overload]
 
 
-def test_a_standalone_decorator_leaves_5xx_alone_without_intercept_exceptions() -> None:
+def test_a_standalone_decorator_leaves_uncaught_exceptions_alone_without_intercept() -> None:
     app = Flask(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.route("/broken")
     @cross_origin(origins=[A], intercept_exceptions=False)
-    def broken() -> tuple[str, int]:
+    def broken() -> str:
+        raise RuntimeError("down")
+
+    @app.route("/unavailable")
+    @cross_origin(origins=[A], intercept_exceptions=False)
+    def unavailable() -> tuple[str, int]:
         return "down", 503
 
-    @app.route("/fine")
+    @app.route("/aborted")
     @cross_origin(origins=[A], intercept_exceptions=False)
-    def fine() -> str:
-        return "up"
+    def aborted() -> str:
+        abort(500)
 
     client = app.test_client()
+    assert get(client, "/broken", A).status_code == 500
     assert cors_headers(get(client, "/broken", A)) == {}
-    assert cors_headers(get(client, "/fine", A))[ACAO] == A
+    assert cors_headers(get(client, "/unavailable", A))[ACAO] == A
+    assert cors_headers(get(client, "/aborted", A))[ACAO] == A

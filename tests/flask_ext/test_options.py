@@ -465,10 +465,10 @@ def test_preflight_status_must_be_a_2xx_int(app: Flask, value: Any) -> None:
 
 @pytest.mark.parametrize(
     ("config", "kwargs", "expected"),
-    [(None, None, None), (100, None, "100"), (100, 200, "200"), (None, 200, "200")],
+    [(None, None, None), (100, None, None), (100, 200, "200"), (None, 200, "200")],
     ids=["default", "config", "kwargs-over-config", "kwargs"],
 )
-def test_blueprint_options_layer_over_the_app_config(
+def test_blueprint_options_layer_over_the_defaults_not_the_app_config(
     app: Flask, config: int | None, kwargs: int | None, expected: str | None
 ) -> None:
     if config is not None:

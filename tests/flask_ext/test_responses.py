@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask, abort, jsonify
 
-from crossorigin import CORS
+from crossorigin import CORS, cross_origin
 
-from .helpers import ACAC, ACAO, ACEH, cors_headers, get, vary
+from .helpers import ACAC, ACAO, ACEH, cors_headers, get, preflight, vary
 
 A = "https://app.example.com"
 EVIL = "https://evil.example.net"
@@ -128,12 +128,16 @@ def test_any_origin_without_always_send_varies_on_origin(
 
 @pytest.mark.parametrize(
     ("method", "granted"),
-    [("GET", True), ("HEAD", True), ("POST", False), ("DELETE", False)],
+    [("GET", True), ("HEAD", True), ("POST", True), ("DELETE", True)],
     ids=["listed", "head-with-get", "not-listed", "not-listed-delete"],
 )
-def test_actual_request_with_a_method_outside_methods_is_not_granted(
+def test_methods_governs_preflights_only_not_actual_requests(
     app: Flask, method: str, granted: bool
 ) -> None:
+    """As in the Fetch standard and flask-cors: a simple POST the view has served is
+    readable by an allowed origin; a DELETE from a page needs a preflight first, and
+    that is where ``methods`` refuses it."""
+
     @app.route("/api/data", methods=["GET", "POST", "DELETE"])
     def data() -> str:
         return "data"
@@ -145,6 +149,9 @@ def test_actual_request_with_a_method_outside_methods_is_not_granted(
     assert response.status_code == 200
     assert cors_headers(response) == ({ACAO: A} if granted else {})
     assert vary(response) == ["Origin"]
+    if method == "DELETE":
+        refused = preflight(app.test_client(), "/api/data", A, "DELETE")
+        assert refused.status_code == 403 and ACAO not in cors_headers(refused)
 
 
 # -- redirects and errors carry the same headers as a success -------------------------------
@@ -180,6 +187,10 @@ def error_app(app: Flask, **options: Any) -> Flask:
     @app.route("/api/unavailable")
     def unavailable() -> tuple[str, int]:
         return "try later", 503
+
+    @app.route("/api/abort-500")
+    def abort_500() -> str:
+        abort(500)
 
     CORS(
         app,
@@ -268,14 +279,15 @@ def test_error_from_a_before_request_hook_carries_the_headers(app: Flask) -> Non
     ("path", "status", "expected"),
     [
         ("/api/boom", 500, {}),
-        ("/api/unavailable", 503, {}),
+        ("/api/unavailable", 503, SUCCESS),
+        ("/api/abort-500", 500, SUCCESS),
         ("/api/forbidden", 403, SUCCESS),
         ("/api/missing", 404, SUCCESS),
         ("/api/ok", 200, SUCCESS),
     ],
-    ids=["exception-500", "returned-503", "abort-403", "404", "success"],
+    ids=["exception-500", "returned-503", "abort-500", "abort-403", "404", "success"],
 )
-def test_intercept_exceptions_off_keeps_headers_off_server_errors_only(
+def test_intercept_exceptions_off_leaves_uncaught_exceptions_alone_only(
     app: Flask, path: str, status: int, expected: dict[str, str]
 ) -> None:
     error_app(app, intercept_exceptions=False)
@@ -342,3 +354,17 @@ def test_view_headers_on_an_uncovered_path_are_left_alone(app: Flask) -> None:
 
     assert cors_headers(response) == {ACAO: "https://legacy.example.com"}
     assert vary(response) == ["Cookie"]
+
+
+def test_a_405_on_a_decorated_view_carries_its_policy(app: Flask) -> None:
+    """The page sees the real status (405) instead of a CORS failure."""
+
+    @app.route("/only-get")
+    @cross_origin(origins=[A])
+    def only_get() -> str:
+        return "ok"
+
+    CORS(app, resources={"/other/*": {}})
+    response = app.test_client().post("/only-get", headers={"Origin": A})
+    assert response.status_code == 405
+    assert cors_headers(response) == {ACAO: A}

@@ -427,8 +427,7 @@ def expected_verdict(scenario: Scenario, request: FetchRequest, unsafe: set[str]
             return False
         if not intent.automatic_options and path in (MISSING_PATH, REDIRECT_PATH):
             return False  # Flask answers that OPTIONS with 404 / 308: never a preflight pass
-    if not intent.method_ok(method):
-        return False
+    # methods= governs the preflight only: the actual request is granted whatever its method.
     # Flask answers OPTIONS itself, so only other methods reach the failing view.
     return not (path == BOOM_PATH and method != "OPTIONS" and not intent.intercept_exceptions)
 
@@ -474,7 +473,7 @@ def check_invariants(
     else:
         assert origin_count <= 1
     if intent.any_origin and (origin is not None or intent.always_send):
-        if not preflight and intent.method_ok(method):
+        if not preflight:
             assert acao == "*", f"'*' policy sent ACAO {acao!r}"
         if acao is not None:
             assert acao == "*"

@@ -189,7 +189,7 @@ def decide_actual(
 def _actual_answer(
     policy: Policy, method: str, origin: str | None, credentialed: bool
 ) -> Decision | _AskCallables:
-    if policy.any_origin and method in policy.actual_methods and policy.always_send:
+    if policy.any_origin and policy.always_send:
         return _grant(policy, "*")  # the common "*" policy: one answer for every request
     acao, reason = _fixed_grant(policy, origin)
     if reason is None:
@@ -202,9 +202,14 @@ def _actual_answer(
 
 
 def _actual_grant(policy: Policy, method: str, acao: str, credentialed: bool) -> Decision:
-    """The answer for an actual request whose origin is granted ``acao``."""
-    if method not in policy.actual_methods and not policy.allows_method(method):
-        return Decision(False, Reason.METHOD_NOT_ALLOWED, vary=_vary(policy), detail=method)
+    """The answer for an actual request whose origin is granted ``acao``.
+
+    ``methods`` is not consulted: it governs preflights (Access-Control-Allow-Methods),
+    as in the Fetch standard and flask-cors. A method that needs a preflight never
+    gets here from a browser unless the preflight allowed it; a simple GET, HEAD or
+    POST has run the view already, so withholding the headers would only hide the
+    reply from the page.
+    """
     granted = _grant(policy, acao)
     if credentialed and not policy.credentials and acao != "*":
         # The headers stay those of the grant: a response whose CORS headers changed

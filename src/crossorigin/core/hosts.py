@@ -82,6 +82,28 @@ def _whatwg_ipv4(host: str) -> str | None:
     return str(ipaddress.IPv4Address(value))
 
 
+def whatwg_ipv6(address: ipaddress.IPv6Address) -> str:
+    """The WHATWG URL serialisation: eight hex pieces, the first longest run of two or
+    more zero pieces as ``::``. Never dotted IPv4, unlike ``ipaddress`` on Python 3.13."""
+    pieces = [int.from_bytes(address.packed[i : i + 2], "big") for i in range(0, 16, 2)]
+    start, length = -1, 1
+    i = 0
+    while i < 8:
+        if pieces[i] == 0:
+            j = i
+            while j < 8 and pieces[j] == 0:
+                j += 1
+            if j - i > length:
+                start, length = i, j - i
+            i = j
+        else:
+            i += 1
+    text = [format(p, "x") for p in pieces]
+    if start < 0:
+        return ":".join(text)
+    return ":".join(text[:start]) + "::" + ":".join(text[start + length :])
+
+
 def browser_ip_host(host: str) -> str | None:
     """``host`` as a browser writes it when it is an IP address, None for a domain name.
 
@@ -94,7 +116,7 @@ def browser_ip_host(host: str) -> str | None:
         return None
     if host.startswith("["):
         try:
-            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+            return f"[{whatwg_ipv6(ipaddress.IPv6Address(host[1:-1]))}]"
         except ValueError:
             raise ValueError("it is not an IPv6 address") from None
     canonical = _whatwg_ipv4(host)

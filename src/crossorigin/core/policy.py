@@ -69,8 +69,6 @@ class Policy:
     expose_value: str | None = field(compare=False, default=None)
     max_age_value: str | None = field(compare=False, default=None)
     preflight_vary: str = field(compare=False, default="")
-    #: Methods an actual request may use without further checks (HEAD with GET).
-    actual_methods: frozenset[str] = field(compare=False, default=frozenset())
     #: (origin, method, credentialed) -> the answer for actual requests, the hot
     #: path's single lookup; filled and bounded by ``decide``. The only state that
     #: changes after start-up.
@@ -162,7 +160,6 @@ def build_policy(*layers: Mapping[str, Any]) -> Policy:
         expose_value=", ".join(expose_names) if expose_names else None,
         max_age_value=None if max_age is None else str(max_age),
         preflight_vary=preflight_vary,
-        actual_methods=frozenset(methods | ({"HEAD"} if "GET" in methods else set())),
     )
 
 

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo
 
 from ..core.errors import ConfigError
+from ..core.headers import SAFELISTED_METHODS
 from ..core.lint import Finding, check_policy
 from ..probe import DoctorError, build_request, render_text, to_json, use_color
 from .extension import PolicySource, collecting_config_errors
@@ -76,9 +77,10 @@ def _route_findings(app: Flask, sources: list[PolicySource]) -> list[Finding]:
         if source is None:
             continue
         used.add((source.kind, source.name, source.pattern))
+        # Only methods that need a preflight: methods= governs preflights alone.
         refused = sorted(
             m
-            for m in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+            for m in (rule.methods or set()) - SAFELISTED_METHODS - {"OPTIONS"}
             if not source.policy.allows_method(m)
         )
         if refused:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast, overload
 
 from flask import Flask, Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..core.errors import ConfigError
@@ -81,9 +82,10 @@ def cross_origin(*args: Any, **options: Any) -> Any:
                 return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
             try:
                 result = call(*view_args, **view_kwargs)
-            except BaseException:
+            except BaseException as error:
                 # Flask turns the error into a response once this wrapper is gone.
-                _add_headers_later(policy, app, environ)
+                if policy.intercept_exceptions or isinstance(error, HTTPException):
+                    _add_headers_later(policy, app, environ)
                 raise
             response = app.make_response(result)
             _add_headers(response, policy, app, environ)
@@ -126,8 +128,6 @@ def _add_headers(
     response: WerkzeugResponse, policy: Policy, app: Flask, environ: WSGIEnvironment
 ) -> WerkzeugResponse:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
-    if not policy.intercept_exceptions and response.status_code >= 500:
-        return response
     decision = decide_environ(policy, environ)
     if not decision.allowed:
         log_refusal(decision, policy, environ)

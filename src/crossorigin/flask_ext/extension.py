@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, got_request_exception
 from flask.blueprints import BlueprintSetupState
 
 from ..core.errors import ConfigError, Problems, ResourceError, SetupError
 from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy, check_option_values
-from .middleware import GOVERNED, CORSMiddleware
+from .middleware import GOVERNED, CORSMiddleware, mark_uncaught_exception
 from .resolve import POLICY_ATTR, BlueprintScope, CORSState, PolicySource, endpoint_for
 
 __all__ = [
@@ -110,6 +110,7 @@ def get_state(app: Flask) -> CORSState:
         app.extensions[EXTENSION_KEY] = state
         # A bound method: calling it is cheaper than calling an instance.
         app.wsgi_app = CORSMiddleware(app.wsgi_app, state, app.config).__call__  # type: ignore[method-assign]
+        got_request_exception.connect(mark_uncaught_exception, app)
     assert isinstance(state, CORSState)
     return state
 
@@ -209,14 +210,15 @@ class CORS:
                 f"blueprint {blueprint.name!r} is already registered on an app; call "
                 "CORS(blueprint, ...) before app.register_blueprint(blueprint)",
             )
-        # Names and types are checked now; the policy is built when the blueprint is
-        # registered, because the app's CORS_* config keys take part in it.
+        # A blueprint's policy is its own options over the defaults, as for a decorator
+        # (and as in flask-cors): the app's CORS_* keys configure CORS(app) alone.
+        table = build_resource_table(layers)
         _initialised_blueprints.add(blueprint)
 
         def register(setup: BlueprintSetupState) -> None:
             app = cast(Flask, setup.app)
             try:
-                table = build_resource_table([options_from_config(app.config), *layers])
+                options_from_config(app.config)  # a misspelt CORS_* key is refused all the same
             except ConfigError as error:
                 refuse(error)
                 return

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from flask import Config
+from flask import Config, Flask, request
 
 from ..core.decide import Reason
 from ..core.header_list import add_decision
@@ -41,7 +41,17 @@ if TYPE_CHECKING:
 #: them itself.
 GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed", default=None)
 
+#: Set in the environ of a request whose view raised an exception Flask turned into
+#: a 500: ``intercept_exceptions=False`` leaves that response alone (an ``abort(500)``
+#: or a returned 500 is a response like any other).
+UNCAUGHT = "crossorigin.uncaught_exception"
+
 _ALLOWED = Reason.ALLOWED
+
+
+def mark_uncaught_exception(sender: Flask, exception: BaseException, **extra: Any) -> None:
+    """Flask's ``got_request_exception`` receiver (sent for uncaught exceptions only)."""
+    request.environ[UNCAUGHT] = True
 
 
 class CORSMiddleware:
@@ -86,7 +96,7 @@ class CORSMiddleware:
     ) -> Any:
         """The app's ``start_response``, with the governing policy's headers added."""
         policy = self.state.for_response(environ)
-        if policy is None or (status[:1] == "5" and not policy.intercept_exceptions):
+        if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
             return start_response(status, headers, exc_info)
         decision = decide_environ(policy, environ)
         if decision.reason is not _ALLOWED:

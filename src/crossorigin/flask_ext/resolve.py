@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 from flask import Flask, Request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from ..core.paths import ResourceTable, routing_path
@@ -179,8 +179,13 @@ class CORSState:
         if rule is not None:
             return self.resolve(rule.endpoint, req.path)
         endpoint = None
-        if isinstance(req.routing_exception, RequestRedirect):
+        error = req.routing_exception
+        if isinstance(error, RequestRedirect):
             endpoint = endpoint_for(self.app, req, req.path, req.method)
+        elif isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # A 405 is judged by the view at that path, as its other methods are.
+            method = next(iter(error.valid_methods))
+            endpoint = endpoint_for(self.app, req, req.path, method)
         return self.resolve(endpoint, req.path)
 
 

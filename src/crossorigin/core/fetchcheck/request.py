@@ -14,7 +14,7 @@ from ..headers import (
     NORMALIZED_METHODS,
     SAFELISTED_METHODS,
 )
-from ..hosts import DEFAULT_PORTS
+from ..hosts import DEFAULT_PORTS, whatwg_ipv6
 from .model import (
     _HTTP_TAB_OR_SPACE,
     _HTTP_WHITESPACE,
@@ -102,7 +102,7 @@ def _parse_url(url: str) -> _URL | None:
             address = ipaddress.IPv6Address(host)
             if address.scope_id is not None:  # zone IDs are not valid in URLs
                 return None
-            host = f"[{address.compressed}]"
+            host = f"[{whatwg_ipv6(address)}]"
         else:
             if not host.isascii():
                 host = host.encode("idna").decode("ascii")
