@@ -4,6 +4,7 @@ whatever the view set."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -368,3 +369,29 @@ def test_a_405_on_a_decorated_view_carries_its_policy(app: Flask) -> None:
     response = app.test_client().post("/only-get", headers={"Origin": A})
     assert response.status_code == 405
     assert cors_headers(response) == {ACAO: A}
+
+
+# -- refusals you can see ------------------------------------------------------------------
+
+
+def test_in_debug_mode_a_refusal_reaches_the_terminal_without_logging_set_up(app: Flask) -> None:
+    """As under ``flask run --debug``: the line goes to the server's error stream."""
+
+    @app.route("/api/data")
+    def data() -> str:
+        return "data"
+
+    CORS(app, origins=[A])
+    app.debug = True
+    errors = io.StringIO()
+    client = app.test_client()
+    client.get("/api/data", headers={"Origin": EVIL}, environ_overrides={"wsgi.errors": errors})
+    (line,) = errors.getvalue().splitlines()
+    assert line.startswith("crossorigin: CORS origin-not-allowed: ")
+    assert "add it to origins=" in line
+    errors = io.StringIO()
+    client.get("/api/data", headers={"Origin": A}, environ_overrides={"wsgi.errors": errors})
+    assert errors.getvalue() == ""  # a grant says nothing
+    app.debug = False
+    client.get("/api/data", headers={"Origin": EVIL}, environ_overrides={"wsgi.errors": errors})
+    assert errors.getvalue() == ""  # outside debug mode: the crossorigin logger at INFO only

@@ -111,10 +111,9 @@ def _unchanged(view: F) -> F:
 def _answer_preflight(policy: Policy, app_debug: bool) -> Response:
     environ = request.environ
     decision = decide_environ(policy, environ)
-    log_refusal(decision, policy, environ)
-    status, headers, body = preflight_answer(
-        decision, policy, environ, debug=debug_enabled(policy, app_debug)
-    )
+    debug = debug_enabled(policy, app_debug)
+    log_refusal(decision, policy, environ, debug)
+    status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
     return Response(body, status=status, headers=headers)
 
 
@@ -129,9 +128,9 @@ def _add_headers(
 ) -> WerkzeugResponse:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
     decision = decide_environ(policy, environ)
-    if not decision.allowed:
-        log_refusal(decision, policy, environ)
     debug = app.debug if policy.debug is None else policy.debug
+    if not decision.allowed:
+        log_refusal(decision, policy, environ, debug)
     headers = response.headers
     if only_appends(headers, decision, debug):
         for name, value in decision.appended:

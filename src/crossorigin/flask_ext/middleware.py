@@ -79,10 +79,9 @@ class CORSMiddleware:
         self, policy: Policy, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         decision = decide_environ(policy, environ)
-        log_refusal(decision, policy, environ)
-        status, headers, body = preflight_answer(
-            decision, policy, environ, debug=self.debug(policy)
-        )
+        debug = self.debug(policy)
+        log_refusal(decision, policy, environ, debug)
+        status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
         start_response(status, headers)
         return [body]
 
@@ -99,11 +98,11 @@ class CORSMiddleware:
         if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
             return start_response(status, headers, exc_info)
         decision = decide_environ(policy, environ)
-        if decision.reason is not _ALLOWED:
-            log_refusal(decision, policy, environ)
         debug = policy.debug
         if debug is None:
             debug = self.config["DEBUG"]
+        if decision.reason is not _ALLOWED:
+            log_refusal(decision, policy, environ, debug)
         return start_response(status, add_decision(headers, decision, debug), exc_info)
 
     def debug(self, policy: Policy) -> bool:

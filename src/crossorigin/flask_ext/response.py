@@ -6,6 +6,7 @@ Shared by the app middleware and the standalone decorator.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
@@ -79,12 +80,26 @@ def is_same_origin(environ: WSGIEnvironment) -> bool:
     return environ.get("HTTP_ORIGIN") == f"{scheme}://{host}"
 
 
-def log_refusal(decision: Decision, policy: Policy, environ: WSGIEnvironment) -> None:
-    """One INFO line per refusal; values are escaped by ``explain``."""
+def log_refusal(
+    decision: Decision, policy: Policy, environ: WSGIEnvironment, debug: bool = False
+) -> None:
+    """One INFO line per refusal on the ``crossorigin`` logger; values are escaped by
+    ``explain``. In debug mode with that logger quiet (no logging set up, as under
+    ``flask run --debug``), the line goes to the server's error stream instead, so
+    the terminal shows why a request was refused."""
     if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
         return
-    if logger.isEnabledFor(logging.INFO) and not is_same_origin(environ):
-        logger.info("CORS %s: %s", decision.reason.value, sentence(decision, policy, environ))
+    enabled = logger.isEnabledFor(logging.INFO)
+    if not (enabled or debug) or is_same_origin(environ):
+        return
+    line = f"CORS {decision.reason.value}: {sentence(decision, policy, environ)}"
+    if enabled:
+        logger.info("%s", line)
+        return
+    stream = environ.get("wsgi.errors")
+    if stream is not None:
+        with suppress(Exception):  # a closed or odd error stream must not fail the request
+            stream.write(f"crossorigin: {line}\n")
 
 
 def status_line(code: int) -> str:
