@@ -503,6 +503,17 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Exit status: 0 allowed, 1 blocked, 2 usage error" in capsys.readouterr().out
 
 
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import crossorigin
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"crossorigin {version('crossorigin')}\n"
+    assert version("crossorigin") == crossorigin.__version__
+
+
 def test_the_console_script_is_installed(live: Callable[[WSGIApplication], LiveServer]) -> None:
     server = live(raw(actual=("200 OK", [(ACAO, PAGE)])))
     script = Path(sys.executable).with_name("crossorigin")

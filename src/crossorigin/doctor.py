@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import IO
 
 from .probe import (
@@ -48,6 +49,7 @@ __all__ = [
     "build_request",
     "hints_for",
     "http_transport",
+    "installed_version",
     "main",
     "parse_header",
     "render_text",
@@ -57,6 +59,16 @@ __all__ = [
 ]
 
 EXIT_USAGE = 2
+
+
+def installed_version() -> str:
+    """The version pip installed (the distribution's metadata), else ``__version__``."""
+    try:
+        return metadata.version("crossorigin")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        from . import __version__
+
+        return __version__
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -77,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crossorigin",
         description="Cross-origin diagnostics from the crossorigin Flask extension.",
     )
+    parser.add_argument("--version", action="version", version=f"crossorigin {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     doctor = commands.add_parser(
         "doctor",

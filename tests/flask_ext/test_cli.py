@@ -40,6 +40,14 @@ def test_the_cors_group_is_a_flask_plugin_command() -> None:
     assert re.search(r"^\s+cors\s+Inspect the app's CORS policies", result.output, re.M)
 
 
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(cors, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"crossorigin {version('crossorigin')}\n")
+    assert invoke(api_app, "cors", "--version").output == result.output
+
+
 def test_the_real_flask_command_finds_it(tmp_path: Path) -> None:
     (tmp_path / "good.py").write_text(
         textwrap.dedent(

@@ -23,6 +23,7 @@ from flask.cli import ScriptInfo
 
 from ..core.errors import ConfigError
 from ..core.lint import Finding, check_policy
+from ..doctor import installed_version
 from ..probe import DoctorError, build_request, render_text, to_json, use_color
 from .extension import PolicySource, collecting_config_errors
 from .inspect import (
@@ -159,6 +160,7 @@ def _load_or_exit(ctx: click.Context) -> Flask:
 
 
 @click.group("cors")
+@click.version_option(installed_version(), prog_name="crossorigin", message="%(prog)s %(version)s")
 def cors() -> None:
     """Inspect the app's CORS policies (crossorigin)."""
 
