@@ -75,19 +75,23 @@ def test_a_blocked_request_fails_with_each_failure_the_reason_and_the_fix() -> N
     assert (
         lines[0] == f"CORS blocked PUT /api/items/1 from origin '{SPA}' (credentials: same-origin)"
     )
-    assert lines[1] == "  preflight: OPTIONS /api/items/1 -> 403 Forbidden"
-    codes = [line.split(":")[0] for line in lines if line.startswith("  - ")]
-    assert codes == [
-        "  - [preflight] preflight-status",
-        "  - [preflight] acao-missing",
-        "  - [preflight] method-not-allowed",
-        "  - [preflight] header-not-allowed",
-    ]
-    assert "  reason: preflight; header-not-allowed (computed)" in lines
-    assert (
+    # the cause and its fix come first, then the failure with those that follow from it
+    assert lines[1] == (
         "  fix: request header(s) 'x-foo' not allowed for '/api/items/1'; allowed: "
         "content-type - add them to allow_headers="
-    ) in lines
+    )
+    assert lines[2] == (
+        "  - [preflight] preflight-status: The preflight response has status 403, not an ok "
+        "status, because crossorigin refused the preflight (header-not-allowed); the browser "
+        "sends nothing more"
+    )
+    assert lines[3] == (
+        "      + 3 that follow from it: acao-missing, method-not-allowed, header-not-allowed"
+    )
+    assert [line for line in lines if line.startswith("  - ")] == [lines[2]]
+    assert lines[4] == "  preflight: OPTIONS /api/items/1 -> 403 Forbidden"
+    assert "  reason: preflight; header-not-allowed (computed)" in lines
+    assert "before routing" not in str(failed.value)
     assert lines[-1] == "  expected: allowed"
     assert ran == []  # the browser never sends the PUT after a failed preflight
 
@@ -219,7 +223,16 @@ def test_any_flask_app_can_be_judged_even_without_crossorigin() -> None:
     app.add_url_rule("/data", "data", lambda: "ok")
     report = assert_cors_blocked(app.test_client(), "/data", origin=SPA, credentials=True)
     assert report.codes == ("acao-wildcard-with-credentials",)
-    assert report.reason == "actual; path-not-covered"
+    # crossorigin decided nothing here: no reason, no crossorigin option to change
+    assert (report.reason, report.fixes) == (None, ())
+    message = describe_report(report)
+    assert "resources=" not in message and "reason:" not in message
+    assert "  policy: none: the app does not use crossorigin" in message.splitlines()
+    assert message.splitlines()[1].startswith("  - [response] acao-wildcard-with-credentials: ")
+    assert message.splitlines()[-1] == (
+        "  hint: A credentialed request needs the exact origin echoed, never '*': the server "
+        "must send the page's origin in Access-Control-Allow-Origin, with Vary: Origin."
+    )
 
 
 def test_preflight_sends_what_a_browser_sends_and_returns_the_response() -> None:

@@ -15,7 +15,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from typing import IO
 
 from .probe import (
@@ -29,6 +28,7 @@ from .probe import (
     build_request,
     hints_for,
     http_transport,
+    installed_version,
     parse_header,
     render_text,
     run,
@@ -59,16 +59,6 @@ __all__ = [
 ]
 
 EXIT_USAGE = 2
-
-
-def installed_version() -> str:
-    """The version pip installed (the distribution's metadata), else ``__version__``."""
-    try:
-        return metadata.version("crossorigin")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-        from . import __version__
-
-        return __version__
 
 
 # --- the command line ---------------------------------------------------------------------

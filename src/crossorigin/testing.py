@@ -34,7 +34,14 @@ from werkzeug.test import TestResponse
 from .core.fetchcheck import FetchRequest, normalize_method
 from .core.headers import DEBUG_HEADER
 from .flask_ext.inspect import base_url, explain_request
-from .probe import DoctorError, Report, build_request, default_header_value, safe
+from .probe import (
+    DoctorError,
+    Report,
+    build_request,
+    default_header_value,
+    following,
+    safe,
+)
 
 __all__ = [
     "HeaderSpec",
@@ -135,25 +142,31 @@ def cors_report(
 
 
 def describe_report(report: Report) -> str:
-    """The lines an assertion message needs: the steps, each failure, the reason, the fix."""
+    """The assertion message: the verdict, the cause and its fix, each failure (those that
+    follow from another folded under it), the steps, the policy and the reason."""
     req = report.request
     where = urlsplit(req.url).path or "/"
     lines = [
         f"CORS {'allowed' if report.allowed else 'blocked'} {normalize_method(req.method)} "
         f"{where} from origin {req.origin!r} (credentials: {req.credentials})"
     ]
+    lines.extend(f"  fix: {safe(fix)}" for fix in report.fixes)
+    for cause in report.causes:
+        f = cause.failure
+        lines.append(f"  - [{f.stage}] {f.code}: {safe(f.message)}")
+        if cause.consequences:
+            lines.append(f"      {following(cause)}")
     for step in report.exchanges:
         got = step.received
         path = urlsplit(step.url).path or "/"
         lines.append(f"  {step.stage}: {step.method} {path} -> {got.status} {safe(got.reason)}")
-    lines.extend(f"  - [{f.stage}] {f.code}: {safe(f.message)}" for f in report.failures)
     lines.extend(f"  warning [{w.stage}] {w.code}: {safe(w.message)}" for w in report.warnings)
     if report.policy:
         lines.append(f"  policy: {safe(report.policy)}")
     if report.reason:
         header = DEBUG_HEADER if report.reason_source == DEBUG_HEADER else "computed"
         lines.append(f"  reason: {safe(report.reason)} ({header})")
-    lines.extend(f"  fix: {safe(fix)}" for fix in report.fixes)
+    lines.extend(f"  hint: {safe(hint)}" for hint in report.hints)
     return "\n".join(lines)
 
 
@@ -172,6 +185,7 @@ def assert_cors_allowed(
     Returns the report (``readable_headers``, each exchange's raw headers) for further
     assertions.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line
     report = cors_report(
         client,
         path,
@@ -201,6 +215,7 @@ def assert_cors_blocked(
     Returns the report, whose ``codes`` say why the browser refuses (e.g.
     ``("acao-missing",)``), for tests that pin the reason.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line
     report = cors_report(
         client,
         path,

@@ -426,13 +426,18 @@ def test_explain_a_refused_method_prints_each_failed_step_the_reason_and_the_fix
     lines = result.output.splitlines()
     assert "   < 403 Forbidden" in lines
     assert "   failed: preflight-status, acao-missing, method-not-allowed" in lines
-    assert any(line.startswith("BLOCKED  ") for line in lines)
-    assert any(line.startswith("  error   [preflight] acao-missing: ") for line in lines)
-    assert "  reason:  preflight; method-not-allowed (computed)" in lines
-    assert (
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("BLOCKED  "))
+    # the cause and its fix first, then the one failure with those that follow from it
+    assert lines[verdict + 1 : verdict + 4] == [
         "  fix:     method 'DELETE' is not allowed for '/api/items/3'; allowed: GET, PUT - "
-        "add it to methods="
-    ) in lines
+        "add it to methods=",
+        "  error   [preflight] preflight-status: The preflight response has status 403, not an "
+        "ok status, because crossorigin refused the preflight (method-not-allowed); the browser "
+        "sends nothing more",
+        "          + 2 that follow from it: acao-missing, method-not-allowed",
+    ]
+    assert "before routing" not in result.output
+    assert "  reason:  preflight; method-not-allowed (computed)" in lines
     assert app.extensions["calls"] == []  # the DELETE is never sent
 
 

@@ -23,8 +23,14 @@ from flask.cli import ScriptInfo
 
 from ..core.errors import ConfigError
 from ..core.lint import Finding, check_policy
-from ..doctor import installed_version
-from ..probe import DoctorError, build_request, render_text, to_json, use_color
+from ..probe import (
+    DoctorError,
+    build_request,
+    installed_version,
+    render_text,
+    to_json,
+    use_color,
+)
 from .extension import PolicySource, collecting_config_errors
 from .inspect import (
     base_url,

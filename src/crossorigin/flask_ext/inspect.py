@@ -31,6 +31,7 @@ from ..probe import (
     Received,
     Report,
     Transport,
+    attribute_refusal,
     hints_for,
     run,
     url_origin,
@@ -52,6 +53,7 @@ __all__ = [
     "policy_sources",
     "route_rows",
     "sample_path",
+    "uses_crossorigin",
 ]
 
 
@@ -225,16 +227,30 @@ def describe_source(source: PolicySource | None) -> str:
     )
 
 
+def uses_crossorigin(app: Flask) -> bool:
+    """Whether crossorigin is in the app at all: ``CORS(app)`` or a ``@cross_origin`` view."""
+    return cors_state(app) is not None or any(
+        isinstance(getattr(view, POLICY_ATTR, None), Policy) for view in app.view_functions.values()
+    )
+
+
 def annotate(app: Flask, report: Report) -> Report:
     """Add the governing policy, crossorigin's decision and the fix to a report.
 
     The decision is the ``X-CORS-Decision`` header when the app sent one (debug mode),
     otherwise it is computed with :func:`crossorigin.core.decide.decide` from the same
     policy the middleware uses and the headers the last step sent, so the reason is
-    there whatever the debug setting.
+    there whatever the debug setting. An app without crossorigin gets no decision and no
+    crossorigin option to change: the failures and the hints speak of its own server.
     """
     if not report.exchanges:
         return report
+    if not uses_crossorigin(app):
+        return replace(
+            report,
+            policy="none: the app does not use crossorigin",
+            hints=hints_for(report.failures, report.warnings, None, crossorigin=False),
+        )
     step = report.exchanges[-1]
     # decide() reads the canonical names (Origin, Access-Control-Request-Method, ...,
     # Cookie), which title() gives whatever case the page used.
@@ -258,7 +274,7 @@ def annotate(app: Flask, report: Report) -> Report:
             fixes.append(explain(decision, policy, path=path, origin=origin, method=method))
         elif report.request.credentials == "include" and not policy.credentials:
             fixes.append(explain_missing_credentials(path))
-    return replace(
+    annotated = replace(
         report,
         policy=describe_source(source),
         reason=reason,
@@ -267,6 +283,7 @@ def annotate(app: Flask, report: Report) -> Report:
         # Deployment hints (proxies, auth layers) only when the app's own fix is unknown.
         hints=() if fixes else hints_for(report.failures, report.warnings, reason),
     )
+    return attribute_refusal(annotated)
 
 
 def explain_request(
