@@ -25,6 +25,8 @@ mapping. See docs/testing.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -38,6 +40,8 @@ from .probe import (
     DoctorError,
     Report,
     build_request,
+    check_method,
+    check_origin,
     default_header_value,
     following,
     safe,
@@ -106,18 +110,53 @@ def _request(
     method: str,
     headers: HeaderSpec,
     credentials: bool,
+    body: _Body | None,
 ) -> FetchRequest:
     if not path.startswith("/"):
         raise ValueError(f"path must start with '/', got {path!r}")
     try:
+        check_origin(origin, argument="origin=")
+        check_method(method, argument="method=")
         request = build_request(
             base_url(_app(client)) + path, origin=origin, method=method, credentials=credentials
         )
     except DoctorError as exc:
         raise ValueError(str(exc)) from None
+    pairs = _pairs(headers)
+    if body is not None:
+        if normalize_method(method) in ("GET", "HEAD"):
+            raise ValueError(
+                f"method={method!r} cannot have a body (fetch() throws a TypeError); "
+                "give method='POST', 'PUT', ... with json= or data="
+            )
+        if not any(name.lower() == "content-type" for name, _ in pairs):
+            pairs.append(("Content-Type", body.content_type))
     return FetchRequest(
-        request.origin, request.url, request.method, tuple(_pairs(headers)), request.credentials
+        request.origin, request.url, request.method, tuple(pairs), request.credentials
     )
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A request body and the Content-Type the page's fetch() sends with it."""
+
+    data: bytes
+    content_type: str
+
+
+def _body(app: Flask, json: Any, data: str | bytes | None) -> _Body | None:
+    if json is not None and data is not None:
+        raise ValueError("give the request body as json= or as data=, not both")
+    if json is not None:
+        # the page sets Content-Type: application/json, the usual reason for a preflight
+        return _Body(app.json.dumps(json).encode(), "application/json")
+    if isinstance(data, str):
+        return _Body(data.encode(), "text/plain;charset=UTF-8")  # fetch()'s default
+    if isinstance(data, bytes):
+        return _Body(data, "application/octet-stream")
+    if data is not None:
+        raise TypeError(f"data= must be str or bytes, not {type(data).__name__}")
+    return None
 
 
 def cors_report(
@@ -129,16 +168,24 @@ def cors_report(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """What a browser on ``origin`` would make of ``fetch(path)``, without asserting.
 
     The view runs (for the actual request) exactly when a browser would send it: not
     after a failed preflight. ``strict=True`` applies the Fetch rule that ``*`` never
-    covers Authorization, which browsers have not shipped yet.
+    covers Authorization, which browsers have not shipped yet. ``json=`` (sent as JSON
+    with ``Content-Type: application/json``) or ``data=`` (a ``str`` is sent as
+    ``text/plain;charset=UTF-8``, as fetch() does) is the body of the actual request;
+    a ``Content-Type`` in ``headers`` wins.
     """
     app = _app(client)
-    request = _request(client, path, origin, method, headers, credentials)
-    return explain_request(app, request, client=client, strict=strict)
+    body = _body(app, json, data)
+    request = _request(client, path, origin, method, headers, credentials, body)
+    return explain_request(
+        app, request, client=client, strict=strict, body=body.data if body else None
+    )
 
 
 def describe_report(report: Report) -> str:
@@ -179,6 +226,8 @@ def assert_cors_allowed(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """Fail unless a page on ``origin`` could read the response to this request.
 
@@ -194,6 +243,8 @@ def assert_cors_allowed(
         headers=headers,
         credentials=credentials,
         strict=strict,
+        json=json,
+        data=data,
     )
     if not report.allowed:
         raise AssertionError(describe_report(report) + "\n  expected: allowed")
@@ -209,6 +260,8 @@ def assert_cors_blocked(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """Fail if a page on ``origin`` could read the response to this request.
 
@@ -224,6 +277,8 @@ def assert_cors_blocked(
         headers=headers,
         credentials=credentials,
         strict=strict,
+        json=json,
+        data=data,
     )
     if report.allowed:
         raise AssertionError(describe_report(report) + "\n  expected: blocked")

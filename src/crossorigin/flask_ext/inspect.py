@@ -166,28 +166,36 @@ def base_url(app: Flask) -> str:
     return f"{scheme}://{app.config.get('SERVER_NAME') or 'localhost'}"
 
 
-def flask_transport(client: FlaskClient) -> Transport:
-    """Send requests in-process through a Flask test client, headers kept raw."""
+def flask_transport(client: FlaskClient, *, body: bytes | None = None) -> Transport:
+    """Send requests in-process through a Flask test client, headers kept raw.
+
+    ``body`` goes with every request a browser sends it with: not a preflight, and not a
+    GET or HEAD (a redirect that turns the request into a GET drops it).
+    """
 
     def send(method: str, url: str, headers: tuple[tuple[str, str], ...]) -> Received:
         parts = urlsplit(url)
+        preflight = method == "OPTIONS" and any(
+            name.lower() == "access-control-request-method" for name, _ in headers
+        )
         response = client.open(
             parts.path or "/",
             base_url=f"{parts.scheme}://{parts.netloc}",
             query_string=parts.query or None,
             method=method,
             headers=list(headers),
+            data=None if preflight or method in ("GET", "HEAD") else body,
         )
         try:
             content_type = response.headers.get("Content-Type", "")
-            body = ""
+            text = ""
             if content_type.startswith("text/"):
-                body = response.get_data()[:MAX_BODY].decode("utf-8", "replace")
+                text = response.get_data()[:MAX_BODY].decode("utf-8", "replace")
             return Received(
                 status=response.status_code,
                 reason=response.status.partition(" ")[2],
                 headers=tuple(response.headers.to_wsgi_list()),
-                body=body,
+                body=text,
             )
         finally:
             response.close()
@@ -292,12 +300,14 @@ def explain_request(
     *,
     client: FlaskClient | None = None,
     strict: bool = False,
+    body: bytes | None = None,
 ) -> Report:
-    """Run ``request`` through the app in-process as a browser would, and explain it."""
+    """Run ``request`` through the app in-process as a browser would, and explain it;
+    ``body`` is the request body (see :func:`flask_transport`)."""
     home = url_origin(base_url(app))
     report = run(
         request,
-        flask_transport(client or app.test_client()),
+        flask_transport(client or app.test_client(), body=body),
         strict=strict,
         follow=lambda url: url_origin(url) == home,
     )

@@ -16,6 +16,7 @@ from .advice import CROSSORIGIN_HINTS, HINTS, hints_for, refused_on_purpose
 from .inputs import (
     DoctorError,
     build_request,
+    check_method,
     check_origin,
     check_url,
     default_header_value,
@@ -51,6 +52,7 @@ __all__ = [
     "Transport",
     "attribute_refusal",
     "build_request",
+    "check_method",
     "check_origin",
     "check_url",
     "default_header_value",
