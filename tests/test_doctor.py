@@ -220,6 +220,76 @@ def test_a_refusal_reports_crossorigins_reason_header_and_the_fix(
     assert server.methods == ["OPTIONS"]  # the browser never sends the PUT
 
 
+def test_a_refused_preflight_leads_with_the_fix_and_folds_what_follows(
+    live: Callable[[WSGIApplication], LiveServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = live(crossorigin_app(origins=[PAGE], debug=True))
+    code, out, _ = doctor(capsys, server.url(), "--origin", OTHER, "--method", "PUT")
+    assert code == 1
+    lines = out.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("BLOCKED"))
+    assert lines[verdict + 1 : verdict + 4] == [
+        "  fix:     crossorigin refused it (origin-not-allowed): add the page's origin to "
+        "origins= for this route",
+        "  error   [preflight] preflight-status: The preflight response has status 403, not an "
+        "ok status, because crossorigin refused the preflight (origin-not-allowed); the "
+        "browser sends nothing more",
+        "          + 2 that follow from it: acao-missing, method-not-allowed",
+    ]
+    assert "before routing" not in out  # crossorigin refused on purpose
+    _, data = doctor_json(capsys, server.url(), "--origin", OTHER, "--method", "PUT")
+    assert data["causes"] == [
+        {"code": "preflight-status", "consequences": ["acao-missing", "method-not-allowed"]}
+    ]
+    assert len(data["failures"]) == 3  # JSON keeps every failure
+
+
+def test_a_preflight_refused_by_another_layer_leads_with_the_status(
+    live: Callable[[WSGIApplication], LiveServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = live(raw(preflight=("401 Unauthorized", [])))
+    code, out, _ = doctor(capsys, server.url(), "--origin", PAGE, "--method", "PUT")
+    assert code == 1
+    lines = out.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("BLOCKED"))
+    assert lines[verdict + 1].startswith(
+        "  error   [preflight] preflight-status: The preflight response has status 401"
+    )
+    assert lines[verdict + 1].endswith("before routing and authentication")
+    assert (
+        lines[verdict + 2] == "          + 2 that follow from it: acao-missing, method-not-allowed"
+    )
+    assert lines[verdict + 3].startswith("  hint:    A 401 on OPTIONS means authentication ran")
+
+
+def test_hints_for_a_server_not_known_to_be_crossorigin_speak_of_that_server(
+    live: Callable[[WSGIApplication], LiveServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = live(raw(actual=("200 OK", [(ACAO, PAGE)])))
+    code, out, _ = doctor(capsys, server.url(), "--origin", PAGE)
+    assert code == 0
+    assert "  hint:    Without Vary: Origin a browser or CDN cache can serve" in out
+    assert "crossorigin" not in out.split("ALLOWED", 1)[1]
+
+
+def test_hints_for_a_crossorigin_server_say_what_crossorigin_does(
+    live: Callable[[WSGIApplication], LiveServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = crossorigin_app(origins=[PAGE], debug=True)
+
+    def strip_vary(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            kept = [(n, v) for n, v in headers if n.lower() != "vary"]
+            return start_response(status, kept, *exc)
+
+        return app(environ, start)
+
+    server = live(strip_vary)
+    code, out, _ = doctor(capsys, server.url(), "--origin", PAGE)
+    assert code == 0
+    assert "crossorigin always sends it; a proxy or cache that rewrites Vary" in out
+
+
 def test_a_followed_trailing_slash_redirect_is_judged_hop_by_hop(
     live: Callable[[WSGIApplication], LiveServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -501,6 +571,17 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--help"]) == 0
     assert "Exit status: 0 allowed, 1 blocked, 2 usage error" in capsys.readouterr().out
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import crossorigin
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"crossorigin {version('crossorigin')}\n"
+    assert version("crossorigin") == crossorigin.__version__
 
 
 def test_the_console_script_is_installed(live: Callable[[WSGIApplication], LiveServer]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from flask import Blueprint, Flask, Response, redirect
@@ -75,19 +76,23 @@ def test_a_blocked_request_fails_with_each_failure_the_reason_and_the_fix() -> N
     assert (
         lines[0] == f"CORS blocked PUT /api/items/1 from origin '{SPA}' (credentials: same-origin)"
     )
-    assert lines[1] == "  preflight: OPTIONS /api/items/1 -> 403 Forbidden"
-    codes = [line.split(":")[0] for line in lines if line.startswith("  - ")]
-    assert codes == [
-        "  - [preflight] preflight-status",
-        "  - [preflight] acao-missing",
-        "  - [preflight] method-not-allowed",
-        "  - [preflight] header-not-allowed",
-    ]
-    assert "  reason: preflight; header-not-allowed (computed)" in lines
-    assert (
+    # the cause and its fix come first, then the failure with those that follow from it
+    assert lines[1] == (
         "  fix: request header(s) 'x-foo' not allowed for '/api/items/1'; allowed: "
         "content-type - add them to allow_headers="
-    ) in lines
+    )
+    assert lines[2] == (
+        "  - [preflight] preflight-status: The preflight response has status 403, not an ok "
+        "status, because crossorigin refused the preflight (header-not-allowed); the browser "
+        "sends nothing more"
+    )
+    assert lines[3] == (
+        "      + 3 that follow from it: acao-missing, method-not-allowed, header-not-allowed"
+    )
+    assert [line for line in lines if line.startswith("  - ")] == [lines[2]]
+    assert lines[4] == "  preflight: OPTIONS /api/items/1 -> 403 Forbidden"
+    assert "  reason: preflight; header-not-allowed (computed)" in lines
+    assert "before routing" not in str(failed.value)
     assert lines[-1] == "  expected: allowed"
     assert ran == []  # the browser never sends the PUT after a failed preflight
 
@@ -219,7 +224,16 @@ def test_any_flask_app_can_be_judged_even_without_crossorigin() -> None:
     app.add_url_rule("/data", "data", lambda: "ok")
     report = assert_cors_blocked(app.test_client(), "/data", origin=SPA, credentials=True)
     assert report.codes == ("acao-wildcard-with-credentials",)
-    assert report.reason == "actual; path-not-covered"
+    # crossorigin decided nothing here: no reason, no crossorigin option to change
+    assert (report.reason, report.fixes) == (None, ())
+    message = describe_report(report)
+    assert "resources=" not in message and "reason:" not in message
+    assert "  policy: none: the app does not use crossorigin" in message.splitlines()
+    assert message.splitlines()[1].startswith("  - [response] acao-wildcard-with-credentials: ")
+    assert message.splitlines()[-1] == (
+        "  hint: A credentialed request needs the exact origin echoed, never '*': the server "
+        "must send the page's origin in Access-Control-Allow-Origin, with Vary: Origin."
+    )
 
 
 def test_preflight_sends_what_a_browser_sends_and_returns_the_response() -> None:
@@ -252,13 +266,106 @@ def test_preflight_keeps_a_lower_case_patch_as_fetch_does() -> None:
     assert seen == ["patch", "(none)", "DELETE", "x-a"]
 
 
-def test_bad_arguments_raise_value_error() -> None:
+def test_bad_arguments_raise_value_error_in_the_words_of_the_python_api() -> None:
     app, _ = make_app()
     client = app.test_client()
     with pytest.raises(ValueError, match="must start with '/'"):
         assert_cors_allowed(client, "api/items/1", origin=SPA)
-    with pytest.raises(ValueError, match="has a path"):
+    with pytest.raises(ValueError) as bad_origin:
         assert_cors_allowed(client, "/api/items/1", origin=SPA + "/")
+    assert str(bad_origin.value) == (
+        f"origin='{SPA}/' has a path; browsers send only scheme, host and port: '{SPA}'"
+    )
+    with pytest.raises(ValueError) as not_an_origin:
+        cors_report(client, "/api/items/1", origin="app.example.com")
+    assert str(not_an_origin.value).startswith("origin='app.example.com' is not an origin")
+    with pytest.raises(ValueError) as bad_method:
+        assert_cors_blocked(client, "/api/items/1", origin=SPA, method="GE T")
+    assert str(bad_method.value) == "method='GE T' is not an HTTP method name"
+    for error in (bad_origin, not_an_origin, bad_method):
+        assert "--" not in str(error.value)
+
+
+def make_echo_app() -> tuple[Flask, list[tuple[str, str, bytes]]]:
+    app = Flask(__name__)
+    CORS(app, origins=[SPA])
+    seen: list[tuple[str, str, bytes]] = []
+
+    @app.route("/echo", methods=["POST", "PUT"])
+    def echo() -> dict[str, str]:
+        from flask import request
+
+        seen.append((request.method, request.content_type or "", request.get_data()))
+        return {"ok": "yes"}
+
+    return app, seen
+
+
+def test_json_is_the_body_of_the_actual_request_and_needs_a_preflight() -> None:
+    app, seen = make_echo_app()
+    report = assert_cors_allowed(
+        app.test_client(), "/echo", origin=SPA, method="PUT", json={"name": "Ada"}
+    )
+    assert report.preflight_needed
+    assert [e.stage for e in report.exchanges] == ["preflight", "request"]
+    assert seen == [("PUT", "application/json", b'{"name": "Ada"}')]
+    assert ("Content-Type", "application/json") in report.exchanges[1].sent
+
+
+def test_data_is_sent_as_fetch_sends_a_string() -> None:
+    app, seen = make_echo_app()
+    report = assert_cors_allowed(app.test_client(), "/echo", origin=SPA, method="POST", data="hi")
+    assert not report.preflight_needed  # text/plain is CORS-safelisted
+    assert seen == [("POST", "text/plain;charset=UTF-8", b"hi")]
+    blocked = assert_cors_blocked(
+        app.test_client(),
+        "/echo",
+        origin=EVIL,
+        method="POST",
+        data=b"\x00",
+        headers={"Content-Type": "text/plain"},
+    )
+    assert blocked.codes == ("acao-missing",)
+    assert seen[-1] == ("POST", "text/plain", b"\x00")  # a simple request is sent anyway
+
+
+def test_a_body_is_never_sent_after_a_refused_preflight() -> None:
+    app, seen = make_echo_app()
+    assert_cors_blocked(app.test_client(), "/echo", origin=EVIL, method="PUT", json=[1])
+    assert seen == []
+
+
+def test_a_body_needs_a_method_that_takes_one_and_one_form() -> None:
+    app, _ = make_echo_app()
+    client = app.test_client()
+    with pytest.raises(ValueError, match=r"method='GET' cannot have a body"):
+        cors_report(client, "/echo", origin=SPA, json={})
+    with pytest.raises(ValueError, match="json= or as data=, not both"):
+        cors_report(client, "/echo", origin=SPA, method="POST", json={}, data="x")
+
+
+def test_a_failed_assertion_points_pytest_at_the_callers_line(tmp_path: Path) -> None:
+    test_file = tmp_path / "test_user.py"
+    test_file.write_text(
+        "from flask import Flask\n"
+        "from crossorigin.testing import assert_cors_allowed\n"
+        "\n"
+        "def test_it():\n"
+        "    app = Flask(__name__)\n"
+        "    app.add_url_rule('/x', 'x', lambda: 'x')\n"
+        "    assert_cors_allowed(app.test_client(), '/x', origin='https://a.example')  # HERE\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(test_file), "-p", "no:cacheprovider", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "# HERE" in done.stdout
+    assert "E       AssertionError: CORS blocked GET /x" in done.stdout
+    assert "crossorigin/testing.py" not in done.stdout  # the helper's frames are hidden
 
 
 def test_describe_report_is_the_assertion_message() -> None:

@@ -28,6 +28,7 @@ from .probe import (
     build_request,
     hints_for,
     http_transport,
+    installed_version,
     parse_header,
     render_text,
     run,
@@ -48,6 +49,7 @@ __all__ = [
     "build_request",
     "hints_for",
     "http_transport",
+    "installed_version",
     "main",
     "parse_header",
     "render_text",
@@ -77,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crossorigin",
         description="Cross-origin diagnostics from the crossorigin Flask extension.",
     )
+    parser.add_argument("--version", action="version", version=f"crossorigin {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     doctor = commands.add_parser(
         "doctor",

@@ -25,6 +25,8 @@ mapping. See docs/testing.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -34,7 +36,16 @@ from werkzeug.test import TestResponse
 from .core.fetchcheck import FetchRequest, normalize_method
 from .core.headers import DEBUG_HEADER
 from .flask_ext.inspect import base_url, explain_request
-from .probe import DoctorError, Report, build_request, default_header_value, safe
+from .probe import (
+    DoctorError,
+    Report,
+    build_request,
+    check_method,
+    check_origin,
+    default_header_value,
+    following,
+    safe,
+)
 
 __all__ = [
     "HeaderSpec",
@@ -99,18 +110,53 @@ def _request(
     method: str,
     headers: HeaderSpec,
     credentials: bool,
+    body: _Body | None,
 ) -> FetchRequest:
     if not path.startswith("/"):
         raise ValueError(f"path must start with '/', got {path!r}")
     try:
+        check_origin(origin, argument="origin=")
+        check_method(method, argument="method=")
         request = build_request(
             base_url(_app(client)) + path, origin=origin, method=method, credentials=credentials
         )
     except DoctorError as exc:
         raise ValueError(str(exc)) from None
+    pairs = _pairs(headers)
+    if body is not None:
+        if normalize_method(method) in ("GET", "HEAD"):
+            raise ValueError(
+                f"method={method!r} cannot have a body (fetch() throws a TypeError); "
+                "give method='POST', 'PUT', ... with json= or data="
+            )
+        if not any(name.lower() == "content-type" for name, _ in pairs):
+            pairs.append(("Content-Type", body.content_type))
     return FetchRequest(
-        request.origin, request.url, request.method, tuple(_pairs(headers)), request.credentials
+        request.origin, request.url, request.method, tuple(pairs), request.credentials
     )
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A request body and the Content-Type the page's fetch() sends with it."""
+
+    data: bytes
+    content_type: str
+
+
+def _body(app: Flask, json: Any, data: str | bytes | None) -> _Body | None:
+    if json is not None and data is not None:
+        raise ValueError("give the request body as json= or as data=, not both")
+    if json is not None:
+        # the page sets Content-Type: application/json, the usual reason for a preflight
+        return _Body(app.json.dumps(json).encode(), "application/json")
+    if isinstance(data, str):
+        return _Body(data.encode(), "text/plain;charset=UTF-8")  # fetch()'s default
+    if isinstance(data, bytes):
+        return _Body(data, "application/octet-stream")
+    if data is not None:
+        raise TypeError(f"data= must be str or bytes, not {type(data).__name__}")
+    return None
 
 
 def cors_report(
@@ -122,38 +168,52 @@ def cors_report(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """What a browser on ``origin`` would make of ``fetch(path)``, without asserting.
 
     The view runs (for the actual request) exactly when a browser would send it: not
     after a failed preflight. ``strict=True`` applies the Fetch rule that ``*`` never
-    covers Authorization, which browsers have not shipped yet.
+    covers Authorization, which browsers have not shipped yet. ``json=`` (sent as JSON
+    with ``Content-Type: application/json``) or ``data=`` (a ``str`` is sent as
+    ``text/plain;charset=UTF-8``, as fetch() does) is the body of the actual request;
+    a ``Content-Type`` in ``headers`` wins.
     """
     app = _app(client)
-    request = _request(client, path, origin, method, headers, credentials)
-    return explain_request(app, request, client=client, strict=strict)
+    body = _body(app, json, data)
+    request = _request(client, path, origin, method, headers, credentials, body)
+    return explain_request(
+        app, request, client=client, strict=strict, body=body.data if body else None
+    )
 
 
 def describe_report(report: Report) -> str:
-    """The lines an assertion message needs: the steps, each failure, the reason, the fix."""
+    """The assertion message: the verdict, the cause and its fix, each failure (those that
+    follow from another folded under it), the steps, the policy and the reason."""
     req = report.request
     where = urlsplit(req.url).path or "/"
     lines = [
         f"CORS {'allowed' if report.allowed else 'blocked'} {normalize_method(req.method)} "
         f"{where} from origin {req.origin!r} (credentials: {req.credentials})"
     ]
+    lines.extend(f"  fix: {safe(fix)}" for fix in report.fixes)
+    for cause in report.causes:
+        f = cause.failure
+        lines.append(f"  - [{f.stage}] {f.code}: {safe(f.message)}")
+        if cause.consequences:
+            lines.append(f"      {following(cause)}")
     for step in report.exchanges:
         got = step.received
         path = urlsplit(step.url).path or "/"
         lines.append(f"  {step.stage}: {step.method} {path} -> {got.status} {safe(got.reason)}")
-    lines.extend(f"  - [{f.stage}] {f.code}: {safe(f.message)}" for f in report.failures)
     lines.extend(f"  warning [{w.stage}] {w.code}: {safe(w.message)}" for w in report.warnings)
     if report.policy:
         lines.append(f"  policy: {safe(report.policy)}")
     if report.reason:
         header = DEBUG_HEADER if report.reason_source == DEBUG_HEADER else "computed"
         lines.append(f"  reason: {safe(report.reason)} ({header})")
-    lines.extend(f"  fix: {safe(fix)}" for fix in report.fixes)
+    lines.extend(f"  hint: {safe(hint)}" for hint in report.hints)
     return "\n".join(lines)
 
 
@@ -166,12 +226,15 @@ def assert_cors_allowed(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """Fail unless a page on ``origin`` could read the response to this request.
 
     Returns the report (``readable_headers``, each exchange's raw headers) for further
     assertions.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line
     report = cors_report(
         client,
         path,
@@ -180,6 +243,8 @@ def assert_cors_allowed(
         headers=headers,
         credentials=credentials,
         strict=strict,
+        json=json,
+        data=data,
     )
     if not report.allowed:
         raise AssertionError(describe_report(report) + "\n  expected: allowed")
@@ -195,12 +260,15 @@ def assert_cors_blocked(
     headers: HeaderSpec = (),
     credentials: bool = False,
     strict: bool = False,
+    json: Any = None,
+    data: str | bytes | None = None,
 ) -> Report:
     """Fail if a page on ``origin`` could read the response to this request.
 
     Returns the report, whose ``codes`` say why the browser refuses (e.g.
     ``("acao-missing",)``), for tests that pin the reason.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line
     report = cors_report(
         client,
         path,
@@ -209,6 +277,8 @@ def assert_cors_blocked(
         headers=headers,
         credentials=credentials,
         strict=strict,
+        json=json,
+        data=data,
     )
     if report.allowed:
         raise AssertionError(describe_report(report) + "\n  expected: blocked")

@@ -40,6 +40,14 @@ def test_the_cors_group_is_a_flask_plugin_command() -> None:
     assert re.search(r"^\s+cors\s+Inspect the app's CORS policies", result.output, re.M)
 
 
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(cors, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"crossorigin {version('crossorigin')}\n")
+    assert invoke(api_app, "cors", "--version").output == result.output
+
+
 def test_the_real_flask_command_finds_it(tmp_path: Path) -> None:
     (tmp_path / "good.py").write_text(
         textwrap.dedent(
@@ -77,7 +85,7 @@ def table(result: Result) -> list[list[str]]:
 
 
 def test_routes_lists_every_rule_with_its_policy_and_source() -> None:
-    result = invoke(api_app, "cors", "routes")
+    result = invoke(api_app, "cors", "routes", "--wide")
     assert result.exit_code == 0
     rows = table(result)
     assert rows[0] == list(ROUTE_COLUMNS)
@@ -104,36 +112,36 @@ def test_routes_lists_every_rule_with_its_policy_and_source() -> None:
 
 @pytest.mark.parametrize(("sort", "column"), [("rule", 2), ("source", 8), ("origins", 3)])
 def test_routes_sort(sort: str, column: int) -> None:
-    rows = table(invoke(api_app, "cors", "routes", "--sort", sort))[2:]
+    rows = table(invoke(api_app, "cors", "routes", "--wide", "--sort", sort))[2:]
     assert [row[column] for row in rows] == sorted(row[column] for row in rows)
 
 
 def test_routes_sort_match_keeps_flasks_order() -> None:
     app = api_app()
-    rows = table(invoke(app, "cors", "routes", "--sort", "match"))[2:]
+    rows = table(invoke(app, "cors", "routes", "--wide", "--sort", "match"))[2:]
     assert [row[0] for row in rows] == [rule.endpoint for rule in app.url_map.iter_rules()]
 
 
 def test_routes_sort_is_a_choice() -> None:
-    result = invoke(api_app, "cors", "routes", "--sort", "size")
+    result = invoke(api_app, "cors", "routes", "--wide", "--sort", "size")
     assert result.exit_code == 2
     assert "Invalid value for '--sort' / '-s'" in result.output
 
 
 def test_routes_all_methods_shows_head_and_options() -> None:
-    rows = table(invoke(api_app, "cors", "routes", "--all-methods"))
+    rows = table(invoke(api_app, "cors", "routes", "--wide", "--all-methods"))
     assert {row[0]: row[1] for row in rows[2:]}["public"] == "GET, HEAD, OPTIONS"
 
 
 def test_routes_says_so_in_one_sentence_when_nothing_is_covered() -> None:
     app = Flask(__name__)
     app.add_url_rule("/x", "x", lambda: "x")
-    result = invoke(app, "cors", "routes")
+    result = invoke(app, "cors", "routes", "--wide")
     assert (result.exit_code, result.output) == (
         0,
         "No route is covered by a CORS policy: add CORS(app) or @cross_origin.\n",
     )
-    empty = invoke(Flask(__name__, static_folder=None), "cors", "routes")
+    empty = invoke(Flask(__name__, static_folder=None), "cors", "routes", "--wide")
     assert empty.output == "No routes were registered.\n"
 
 
@@ -143,7 +151,7 @@ def test_routes_reports_a_configuration_error_without_a_traceback() -> None:
         CORS(app, origins="*", supports_credentials=True)
         return app
 
-    result = invoke(broken, "cors", "routes")
+    result = invoke(broken, "cors", "routes", "--wide")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: crossorigin.E301: supports_credentials=True")
     assert "Traceback" not in result.output
@@ -160,7 +168,9 @@ def app_with(**options: Any) -> Flask:
 
 
 def test_check_passes_a_clean_configuration() -> None:
-    result = invoke(app_with(origins=[PROD], allow_headers=["Content-Type"]), "cors", "check")
+    result = invoke(
+        app_with(origins=[PROD], allow_headers=["Content-Type"]), "cors", "check", "--wide"
+    )
     assert (result.exit_code, result.output) == (0, "No problems found in 1 CORS policy.\n")
 
 
@@ -170,7 +180,7 @@ def test_check_reports_a_config_error_raised_while_loading_with_its_id() -> None
         CORS(app, origins="*", supports_credentials=True)
         return app
 
-    result = invoke(broken, "cors", "check")
+    result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith(
@@ -193,7 +203,7 @@ def test_check_reports_every_config_error_of_the_app() -> None:
         )
         return app
 
-    result = invoke(broken, "cors", "check")
+    result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     ids = [line.split()[1] for line in result.output.splitlines() if line.startswith("error")]
     assert ids == [f"crossorigin.{i}" for i in ("E103", "E101", "E202", "E203")]
@@ -224,7 +234,7 @@ def test_check_reports_the_errors_of_every_cors_call_and_decorator() -> None:
         app.register_blueprint(api)
         return app
 
-    result = invoke(broken, "cors", "check")
+    result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     ids = [line.split()[1] for line in result.output.splitlines() if line.startswith("error")]
     assert ids == [f"crossorigin.{i}" for i in ("E304", "E301", "E202", "E003", "E103")]
@@ -273,7 +283,7 @@ def test_check_reports_a_decorator_error_raised_at_import(tmp_path: Path) -> Non
 
 def test_check_reports_the_findings_of_the_policy_linter() -> None:
     options = {"origins": [PROD], "allow_headers": ["X-A"], "max_age": 86400}
-    result = invoke(app_with(**options), "cors", "check")
+    result = invoke(app_with(**options), "cors", "check", "--wide")
     expected = check_policy(build_policy(options))
     assert [code for _, code, _ in expected] == ["max-age-above-cap"]
     assert result.output.splitlines()[0] == f"warning  max-age-above-cap  {expected[0][2]}"
@@ -289,7 +299,7 @@ def test_check_prints_start_up_errors_first_and_exits_1_for_ci() -> None:
             },
         )  # fmt: skip
 
-    result = invoke(broken, "cors", "check")
+    result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith(
@@ -321,38 +331,55 @@ def test_check_and_start_up_agree_on_origins_no_browser_sends(origin: str, error
     def broken() -> Flask:
         return app_with(origins=[origin], allow_headers=["X-A"])
 
-    result = invoke(broken, "cors", "check")
+    result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         f"error    crossorigin.{error_id}  {info.value.headline.split(': ', 1)[1]}"
     )
 
 
-def test_check_groups_a_warning_over_many_policies_and_exits_0() -> None:
-    result = invoke(api_app, "cors", "check")
+def test_check_warns_and_exits_0() -> None:
+    result = invoke(api_app, "cors", "check", "--wide")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("warning  authorization-via-wildcard  allow_headers='*'")
-    assert lines[1].strip() == "in: app /api/public, decorator on profile"
     # the item route accepts DELETE, which its policy (methods GET, PUT) refuses
-    assert lines[2] == (
-        "warning  route-method-refused        route /api/items/<int:item> (item) accepts "
+    assert lines[0] == (
+        "warning  route-method-refused  route /api/items/<int:item> (item) accepts "
         "DELETE, but its CORS policy does not allow it, so cross-origin pages are refused; "
         "add it to methods= if pages should call it"
     )
-    assert lines[3].strip() == "in: app /api/*"
-    assert lines[-1] == "0 errors, 2 warnings in 4 CORS policies"
+    assert lines[1].strip() == "in: app /api/*"
+    assert lines[-1] == "0 errors, 1 warning in 4 CORS policies"
+
+
+def test_check_groups_a_warning_over_many_policies() -> None:
+    app = Flask(__name__, static_folder=None)
+    CORS(app, resources={"/a/*": {"max_age": 86400}, "/b/*": {"max_age": 86400}})
+    app.add_url_rule("/a/x", "a", lambda: "a")
+    app.add_url_rule("/b/x", "b", lambda: "b")
+    lines = invoke(app, "cors", "check", "--wide").output.splitlines()
+    assert lines[0].startswith("warning  max-age-above-cap  max_age=86400")
+    assert lines[1].strip() == "in: app /a/*, app /b/*"
+    assert lines[-1] == "0 errors, 1 warning in 2 CORS policies"
+
+
+def test_the_default_configuration_passes_check_strict() -> None:
+    app = Flask(__name__)
+    CORS(app)
+    app.add_url_rule("/x", "x", lambda: "x")
+    result = invoke(app, "cors", "check", "--wide", "--strict")
+    assert (result.exit_code, result.output) == (0, "No problems found in 1 CORS policy.\n")
 
 
 def test_check_strict_fails_on_warnings() -> None:
-    app = app_with(origins=[PROD])
-    assert invoke(app, "cors", "check").exit_code == 0
-    assert invoke(app, "cors", "check", "--strict").exit_code == 1
+    app = app_with(origins=[PROD], max_age=86400)
+    assert invoke(app, "cors", "check", "--wide").exit_code == 0
+    assert invoke(app, "cors", "check", "--wide", "--strict").exit_code == 1
 
 
 def test_check_flags_a_resource_pattern_that_covers_no_route() -> None:
     app = app_with(resources={"/x": {}, "/apii/*": {}}, allow_headers=["X-A"])
-    result = invoke(app, "cors", "check")
+    result = invoke(app, "cors", "check", "--wide")
     assert result.exit_code == 0
     assert result.output.splitlines()[:2] == [
         "warning  resource-unused  resource pattern '/apii/*' covers no route (other policies "
@@ -362,7 +389,7 @@ def test_check_flags_a_resource_pattern_that_covers_no_route() -> None:
 
 
 def test_check_without_any_policy_says_so() -> None:
-    result = invoke(Flask(__name__), "cors", "check")
+    result = invoke(Flask(__name__), "cors", "check", "--wide")
     assert (result.exit_code, result.output) == (
         0,
         "No CORS policy is configured: add CORS(app) or @cross_origin.\n",
@@ -401,13 +428,18 @@ def test_explain_a_refused_method_prints_each_failed_step_the_reason_and_the_fix
     lines = result.output.splitlines()
     assert "   < 403 Forbidden" in lines
     assert "   failed: preflight-status, acao-missing, method-not-allowed" in lines
-    assert any(line.startswith("BLOCKED  ") for line in lines)
-    assert any(line.startswith("  error   [preflight] acao-missing: ") for line in lines)
-    assert "  reason:  preflight; method-not-allowed (computed)" in lines
-    assert (
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("BLOCKED  "))
+    # the cause and its fix first, then the one failure with those that follow from it
+    assert lines[verdict + 1 : verdict + 4] == [
         "  fix:     method 'DELETE' is not allowed for '/api/items/3'; allowed: GET, PUT - "
-        "add it to methods="
-    ) in lines
+        "add it to methods=",
+        "  error   [preflight] preflight-status: The preflight response has status 403, not an "
+        "ok status, because crossorigin refused the preflight (method-not-allowed); the browser "
+        "sends nothing more",
+        "          + 2 that follow from it: acao-missing, method-not-allowed",
+    ]
+    assert "before routing" not in result.output
+    assert "  reason:  preflight; method-not-allowed (computed)" in lines
     assert app.extensions["calls"] == []  # the DELETE is never sent
 
 
@@ -512,7 +544,7 @@ def test_routes_handles_custom_converters_and_subdomains() -> None:
     CORS(app, resources={"/things/*": {"origins": [SPA], "allow_headers": ["X-A"]}})
     app.add_url_rule("/things/<picky:name>", "thing", lambda name: name)
     app.add_url_rule("/", "home", lambda: "", subdomain="api")
-    rows = table(invoke(app, "cors", "routes"))
+    rows = table(invoke(app, "cors", "routes", "--wide"))
     assert rows[0][:4] == ["Endpoint", "Methods", "Subdomain", "Rule"]
     by_endpoint = {row[0]: row for row in rows[2:]}
     assert by_endpoint["home"][2] == "api"
@@ -528,3 +560,60 @@ def test_explain_a_request_fetch_refuses_sends_nothing() -> None:
     assert [f["code"] for f in data["failures"]] == ["method-forbidden"]
     assert data["exchanges"] == [] and data["reason"] is None
     assert app.extensions["calls"] == []
+
+
+# --- fitting the terminal -------------------------------------------------------------------
+
+
+def test_routes_fit_80_columns_when_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = invoke(api_app, "cors", "routes").output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].startswith("Endpoint")
+    assert any(line.rstrip().endswith("...") or "...  " in line for line in lines[2:])
+    wide = invoke(api_app, "cors", "routes", "--wide").output.splitlines()
+    assert max(len(line) for line in wide) > 80
+    assert "http://localhost:3000, https://app.example.com" in "\n".join(wide)
+
+
+def test_routes_follow_the_columns_of_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    lines = invoke(api_app, "cors", "routes").output.splitlines()
+    assert 80 < max(len(line) for line in lines) <= 120
+
+
+def test_routes_json_has_every_cell_whole() -> None:
+    rows = json.loads(invoke(api_app, "cors", "routes", "--json").output)
+    item = next(row for row in rows if row["endpoint"] == "item")
+    assert item["rule"] == "/api/items/<int:item>"
+    assert item["origins"] == "http://localhost:3000, https://app.example.com"
+    assert item["source"] == "app /api/*"
+    assert set(item) == {c.lower() for c in ROUTE_COLUMNS}
+
+
+def test_check_wraps_messages_under_their_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = invoke(api_app, "cors", "check")
+    lines = result.output.splitlines()
+    assert result.exit_code == 0
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].startswith("warning  route-method-refused  route /api/items/<int:item>")
+    column = len("warning  route-method-refused  ")
+    assert all(line.startswith(" " * column) for line in lines[1:-1])
+    assert "in: app /api/*" in [line.strip() for line in lines]
+    wide = invoke(api_app, "cors", "check", "--wide").output.splitlines()
+    words = " ".join(line.strip() for line in lines[:-1]).split()
+    assert words == " ".join(line.strip() for line in wide[:-1]).split()  # nothing lost
+
+
+def test_check_json() -> None:
+    result = invoke(api_app, "cors", "check", "--json", "--strict")
+    data = json.loads(result.output)
+    assert result.exit_code == data["exit_code"] == 1
+    assert data["summary"] == "0 errors, 1 warning in 4 CORS policies"
+    (finding,) = data["findings"]
+    assert (finding["level"], finding["code"], finding["where"]) == (
+        "warning",
+        "route-method-refused",
+        "app /api/*",
+    )

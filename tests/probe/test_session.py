@@ -47,3 +47,24 @@ def test_run_stops_at_the_redirect_limit() -> None:
     assert not report.allowed and report.codes == ("redirect-limit",)
     assert len(calls) == 4
     assert "BLOCKED" in render_text(report)
+
+
+def test_fold_failures_folds_only_headers_the_failed_answer_lacks() -> None:
+    from crossorigin.core.fetchcheck import Failure
+    from crossorigin.probe import fold_failures
+
+    status = Failure("preflight-status", "preflight", "403")
+    acao = Failure("acao-missing", "preflight", "no ACAO")
+    method = Failure("method-not-allowed", "preflight", "PUT")
+    headers = Failure("header-not-allowed", "preflight", "x-a")
+    bare = Received(403, "Forbidden", ())
+    (cause,) = fold_failures([status, acao, method, headers], bare)
+    assert (cause.failure, cause.consequences) == (status, (acao, method, headers))
+    # a listed Access-Control-Allow-Methods that lacks PUT is a cause of its own
+    listed = Received(403, "Forbidden", (("Access-Control-Allow-Methods", "GET"),))
+    causes = fold_failures([status, acao, method], listed)
+    assert [(c.failure, c.consequences) for c in causes] == [(status, (acao,)), (method, ())]
+    # without a refused status or a missing origin, nothing folds
+    wildcard = Failure("acao-wildcard-with-credentials", "response", "*")
+    acac = Failure("acac-missing", "response", "no ACAC")
+    assert [c.consequences for c in fold_failures([wildcard, acac], bare)] == [(), ()]

@@ -5,6 +5,10 @@ per risky or dead part of it. Everything that can never work is a start-up error
 instead (:mod:`crossorigin.core.origins` parses each origin entry once, with one
 verdict); what is left here are warnings: configurations that work but trust more
 than they likely mean to, or settings browsers ignore.
+
+``allow_headers='*'`` (the default) is not one of them, ``Authorization`` included:
+crossorigin answers a preflight with the requested names, never with ``*``, so every
+browser accepts them, whichever way the Fetch standard's ``*`` rule goes.
 """
 
 from __future__ import annotations
@@ -47,17 +51,6 @@ def check_policy(policy: Policy) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for entry in policy.options.get("origins", ()):
         found += _origin_problems(parse_origin_entry(entry), entry, policy)
-    if policy.any_header and "authorization" not in policy.allow_headers:
-        found.append(
-            (
-                "warning",
-                "authorization-via-wildcard",
-                "allow_headers='*' also admits Authorization (crossorigin echoes the requested "
-                "names), although the Fetch standard keeps Authorization out of '*': list "
-                "'Authorization' next to '*' if the API relies on it, or list only the "
-                "headers you accept",
-            )
-        )
     if policy.max_age is not None and policy.max_age > MAX_AGE_CAP:
         found.append(
             (

@@ -13,7 +13,10 @@ where a policy comes from and the in-process run of ``explain`` are
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import textwrap
 from operator import itemgetter
 from typing import Any, Literal, cast
 
@@ -24,7 +27,14 @@ from flask.cli import ScriptInfo
 from ..core.errors import ConfigError
 from ..core.headers import SAFELISTED_METHODS
 from ..core.lint import Finding, check_policy
-from ..probe import DoctorError, build_request, render_text, to_json, use_color
+from ..probe import (
+    DoctorError,
+    build_request,
+    installed_version,
+    render_text,
+    to_json,
+    use_color,
+)
 from .extension import PolicySource, collecting_config_errors
 from .inspect import (
     base_url,
@@ -36,7 +46,16 @@ from .inspect import (
     sample_path,
 )
 
-__all__ = ["Finding", "check_app", "check_policy", "cors", "format_findings", "format_table"]
+__all__ = [
+    "Finding",
+    "check_app",
+    "check_policy",
+    "cors",
+    "findings_json",
+    "format_findings",
+    "format_table",
+    "output_width",
+]
 
 # --- flask cors routes --------------------------------------------------------------------
 
@@ -54,15 +73,62 @@ ROUTE_COLUMNS = (
 SORTS = ("endpoint", "methods", "rule", "match", "origins", "source")
 
 
-def format_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """``flask routes`` layout: computed widths, a dashed rule under the header."""
+#: Columns are never cut below this many characters (a header wider than its column is
+#: cut without dots: ``Allow-M``).
+MIN_COLUMN = 7
+#: The line under a table whose cells were cut.
+CUT_NOTE = "(cells cut with ... to fit {width} columns; --wide or --json for the whole)"
+
+
+def output_width(wide: bool = False) -> int | None:
+    """Columns to fit: ``COLUMNS``, else the terminal's, else 80 when not a terminal;
+    ``None`` (no limit) with ``--wide``."""
+    if wide:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: max(width - 3, 0)] + "..."
+
+
+def format_table(headers: list[str], rows: list[list[str]], width: int | None = None) -> list[str]:
+    """``flask routes`` layout: computed widths, a dashed rule under the header.
+
+    With ``width``, the widest columns are narrowed (never below :data:`MIN_COLUMN`, the
+    first never below its header) and
+    their cells cut with ``...`` until each line fits, and :data:`CUT_NOTE` follows.
+    """
     table = [headers, *rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    full = list(widths)
+    if width is not None:
+        # the first column names the row: never cut below its header
+        floors = [max(len(headers[0]), MIN_COLUMN)] + [MIN_COLUMN] * (len(widths) - 1)
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        while excess > 0:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+            if widths[widest] <= floors[widest]:
+                break  # as narrow as it goes
+            widths[widest] -= 1
+            excess -= 1
+        table = [
+            [h[:w] for h, w in zip(headers, widths, strict=True)],
+            *([_cut(c, w) for c, w in zip(row, widths, strict=True)] for row in rows),
+        ]
     table.insert(1, ["-" * w for w in widths])
-    return [
+    lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in table
     ]
+    if widths != full:
+        lines.append(CUT_NOTE.format(width=width))
+    return lines
 
 
 # --- flask cors check ---------------------------------------------------------------------
@@ -127,14 +193,33 @@ def check_app(app: Flask) -> tuple[list[Finding], int]:
     return sorted(findings), len(sources)
 
 
-def format_findings(findings: list[Finding]) -> list[str]:
-    """Two lines per finding: level, code and message; then where it applies."""
-    width = max((len(f.code) for f in findings), default=0)
+def format_findings(findings: list[Finding], width: int | None = None) -> list[str]:
+    """Level, code and message, then where it applies; with ``width``, the message and the
+    ``in:`` line are wrapped to it, under the message's column."""
+    code_width = max((len(f.code) for f in findings), default=0)
+    indent = " " * (7 + 2 + code_width + 2)
     lines: list[str] = []
     for f in findings:
-        lines.append(f"{f.level:<7}  {f.code:<{width}}  {f.message}")
-        lines.append(f"{'':<7}  {'':<{width}}  in: {f.where}")
+        first = f"{f.level:<7}  {f.code:<{code_width}}  "
+        for text, lead in ((f.message, first), (f"in: {f.where}", indent)):
+            if width is None or len(lead) + len(text) <= width:
+                lines.append(lead + text)
+                continue
+            lines += textwrap.wrap(
+                text,
+                width=max(width, len(indent) + 20),
+                initial_indent=lead,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
     return lines
+
+
+def findings_json(findings: list[Finding]) -> list[dict[str, str]]:
+    return [
+        {"level": f.level, "code": f.code, "where": f.where, "message": f.message} for f in findings
+    ]
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -161,6 +246,7 @@ def _load_or_exit(ctx: click.Context) -> Flask:
 
 
 @click.group("cors")
+@click.version_option(installed_version(), prog_name="crossorigin", message="%(prog)s %(version)s")
 def cors() -> None:
     """Inspect the app's CORS policies (crossorigin)."""
 
@@ -174,31 +260,54 @@ def cors() -> None:
     help="Column to sort routes by; 'match' is the order Flask matches them.",
 )
 @click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS methods.")
+@click.option("--wide", is_flag=True, help="Do not cut cells to fit the terminal.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per route.")
 @click.pass_context
-def routes_command(ctx: click.Context, sort: str, all_methods: bool) -> None:
+def routes_command(
+    ctx: click.Context, sort: str, all_methods: bool, wide: bool, as_json: bool
+) -> None:
     """Show every route with its CORS policy and where that policy comes from."""
     app = _load_or_exit(ctx)
     rows = route_rows(app, all_methods=all_methods)
+    headers = list(ROUTE_COLUMNS)
+    if rows and len(rows[0][0]) > len(headers):
+        headers.insert(2, "Host" if app.url_map.host_matching else "Subdomain")
+    cells = [row for row, _ in rows]
+    if sort != "match":
+        cells.sort(key=itemgetter(headers.index(sort.capitalize())))
+    if as_json:
+        keys = [h.lower() for h in headers]
+        click.echo(json.dumps([dict(zip(keys, row, strict=True)) for row in cells], indent=2))
+        return
     if not rows:
         click.echo("No routes were registered.")
         return
     if not any(covered for _, covered in rows):
         click.echo("No route is covered by a CORS policy: add CORS(app) or @cross_origin.")
         return
-    headers = list(ROUTE_COLUMNS)
-    if len(rows[0][0]) > len(headers):
-        headers.insert(2, "Host" if app.url_map.host_matching else "Subdomain")
-    cells = [row for row, _ in rows]
-    if sort != "match":
-        cells.sort(key=itemgetter(headers.index(sort.capitalize())))
-    for line in format_table(headers, cells):
+    for line in format_table(headers, cells, output_width(wide)):
         click.echo(line)
+
+
+def _print_findings(
+    findings: list[Finding], summary: str, exit_code: int, *, wide: bool, as_json: bool
+) -> None:
+    """The findings and the summary line as text fitted to the terminal, or as JSON."""
+    if as_json:
+        data = {"findings": findings_json(findings), "summary": summary, "exit_code": exit_code}
+        click.echo(json.dumps(data, indent=2))
+        return
+    for line in format_findings(findings, output_width(wide)):
+        click.echo(line)
+    click.echo(summary)
 
 
 @cors.command("check")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("--wide", is_flag=True, help="Do not wrap messages to fit the terminal.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def check_command(ctx: click.Context, strict: bool) -> None:
+def check_command(ctx: click.Context, strict: bool, wide: bool, as_json: bool) -> None:
     """Check the CORS configuration: errors exit with status 1, for CI."""
     refused: list[ConfigError] = []
     try:
@@ -216,31 +325,28 @@ def check_command(ctx: click.Context, strict: bool) -> None:
             )
             for error in refused
         ]
-        for line in format_findings(findings):
-            click.echo(line)
-        click.echo(
+        summary = (
             f"{_count(len(findings), 'error', 'errors')}: the app cannot start with this "
             "CORS configuration"
         )
+        _print_findings(findings, summary, 1, wide=wide, as_json=as_json)
         ctx.exit(1)
     findings, policies = check_app(app)
-    if not policies:
-        click.echo("No CORS policy is configured: add CORS(app) or @cross_origin.")
-        return
-    for line in format_findings(findings):
-        click.echo(line)
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     checked = _count(policies, "CORS policy", "CORS policies")
-    if not findings:
-        click.echo(f"No problems found in {checked}.")
-        return
-    click.echo(
-        f"{_count(errors, 'error', 'errors')}, {_count(warnings, 'warning', 'warnings')} "
-        f"in {checked}"
-    )
-    if errors or (strict and warnings):
-        ctx.exit(1)
+    if not policies:
+        summary = "No CORS policy is configured: add CORS(app) or @cross_origin."
+    elif not findings:
+        summary = f"No problems found in {checked}."
+    else:
+        summary = (
+            f"{_count(errors, 'error', 'errors')}, {_count(warnings, 'warning', 'warnings')} "
+            f"in {checked}"
+        )
+    exit_code = 1 if errors or (strict and warnings) else 0
+    _print_findings(findings, summary, exit_code, wide=wide, as_json=as_json)
+    ctx.exit(exit_code)
 
 
 @cors.command("explain")

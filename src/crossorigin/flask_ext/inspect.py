@@ -31,6 +31,7 @@ from ..probe import (
     Received,
     Report,
     Transport,
+    attribute_refusal,
     hints_for,
     run,
     url_origin,
@@ -52,6 +53,7 @@ __all__ = [
     "policy_sources",
     "route_rows",
     "sample_path",
+    "uses_crossorigin",
 ]
 
 
@@ -164,28 +166,36 @@ def base_url(app: Flask) -> str:
     return f"{scheme}://{app.config.get('SERVER_NAME') or 'localhost'}"
 
 
-def flask_transport(client: FlaskClient) -> Transport:
-    """Send requests in-process through a Flask test client, headers kept raw."""
+def flask_transport(client: FlaskClient, *, body: bytes | None = None) -> Transport:
+    """Send requests in-process through a Flask test client, headers kept raw.
+
+    ``body`` goes with every request a browser sends it with: not a preflight, and not a
+    GET or HEAD (a redirect that turns the request into a GET drops it).
+    """
 
     def send(method: str, url: str, headers: tuple[tuple[str, str], ...]) -> Received:
         parts = urlsplit(url)
+        preflight = method == "OPTIONS" and any(
+            name.lower() == "access-control-request-method" for name, _ in headers
+        )
         response = client.open(
             parts.path or "/",
             base_url=f"{parts.scheme}://{parts.netloc}",
             query_string=parts.query or None,
             method=method,
             headers=list(headers),
+            data=None if preflight or method in ("GET", "HEAD") else body,
         )
         try:
             content_type = response.headers.get("Content-Type", "")
-            body = ""
+            text = ""
             if content_type.startswith("text/"):
-                body = response.get_data()[:MAX_BODY].decode("utf-8", "replace")
+                text = response.get_data()[:MAX_BODY].decode("utf-8", "replace")
             return Received(
                 status=response.status_code,
                 reason=response.status.partition(" ")[2],
                 headers=tuple(response.headers.to_wsgi_list()),
-                body=body,
+                body=text,
             )
         finally:
             response.close()
@@ -225,16 +235,30 @@ def describe_source(source: PolicySource | None) -> str:
     )
 
 
+def uses_crossorigin(app: Flask) -> bool:
+    """Whether crossorigin is in the app at all: ``CORS(app)`` or a ``@cross_origin`` view."""
+    return cors_state(app) is not None or any(
+        isinstance(getattr(view, POLICY_ATTR, None), Policy) for view in app.view_functions.values()
+    )
+
+
 def annotate(app: Flask, report: Report) -> Report:
     """Add the governing policy, crossorigin's decision and the fix to a report.
 
     The decision is the ``X-CORS-Decision`` header when the app sent one (debug mode),
     otherwise it is computed with :func:`crossorigin.core.decide.decide` from the same
     policy the middleware uses and the headers the last step sent, so the reason is
-    there whatever the debug setting.
+    there whatever the debug setting. An app without crossorigin gets no decision and no
+    crossorigin option to change: the failures and the hints speak of its own server.
     """
     if not report.exchanges:
         return report
+    if not uses_crossorigin(app):
+        return replace(
+            report,
+            policy="none: the app does not use crossorigin",
+            hints=hints_for(report.failures, report.warnings, None, crossorigin=False),
+        )
     step = report.exchanges[-1]
     # decide() reads the canonical names (Origin, Access-Control-Request-Method, ...,
     # Cookie), which title() gives whatever case the page used.
@@ -258,7 +282,7 @@ def annotate(app: Flask, report: Report) -> Report:
             fixes.append(explain(decision, policy, path=path, origin=origin, method=method))
         elif report.request.credentials == "include" and not policy.credentials:
             fixes.append(explain_missing_credentials(path))
-    return replace(
+    annotated = replace(
         report,
         policy=describe_source(source),
         reason=reason,
@@ -267,6 +291,7 @@ def annotate(app: Flask, report: Report) -> Report:
         # Deployment hints (proxies, auth layers) only when the app's own fix is unknown.
         hints=() if fixes else hints_for(report.failures, report.warnings, reason),
     )
+    return attribute_refusal(annotated)
 
 
 def explain_request(
@@ -275,12 +300,14 @@ def explain_request(
     *,
     client: FlaskClient | None = None,
     strict: bool = False,
+    body: bytes | None = None,
 ) -> Report:
-    """Run ``request`` through the app in-process as a browser would, and explain it."""
+    """Run ``request`` through the app in-process as a browser would, and explain it;
+    ``body`` is the request body (see :func:`flask_transport`)."""
     home = url_origin(base_url(app))
     report = run(
         request,
-        flask_transport(client or app.test_client()),
+        flask_transport(client or app.test_client(), body=body),
         strict=strict,
         follow=lambda url: url_origin(url) == home,
     )

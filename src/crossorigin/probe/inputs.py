@@ -16,6 +16,7 @@ from ..core.hosts import DEFAULT_PORTS
 __all__ = [
     "DoctorError",
     "build_request",
+    "check_method",
     "check_origin",
     "check_url",
     "default_header_value",
@@ -86,27 +87,37 @@ def check_url(url: str) -> str:
     return url
 
 
-def check_origin(origin: str) -> str:
-    """The page origin as a browser sends it (``scheme://host[:port]`` or ``null``)."""
+def check_origin(origin: str, *, argument: str = "--origin ") -> str:
+    """The page origin as a browser sends it (``scheme://host[:port]`` or ``null``).
+
+    ``argument`` names the input in the message: ``"--origin "`` for the command line,
+    ``"origin="`` for a Python API.
+    """
     if origin == "null":
         return origin
+    shown = f"{argument}{origin!r}"
     if not origin.isascii() or not origin.isprintable() or " " in origin:
-        raise DoctorError(f"--origin {origin!r} has characters no browser sends in an Origin")
+        raise DoctorError(f"{shown} has characters no browser sends in an Origin")
     try:
         parts = urlsplit(origin)
     except ValueError:
         parts = None
     if parts is None or not parts.scheme or not parts.netloc:
         raise DoctorError(
-            f"--origin {origin!r} is not an origin; write scheme://host[:port], "
+            f"{shown} is not an origin; write scheme://host[:port], "
             f"e.g. 'http://{origin.strip('/') or 'localhost:3000'}'"
         )
     if parts.path or parts.query or parts.fragment:
         bare = f"{parts.scheme}://{parts.netloc}"
-        raise DoctorError(
-            f"--origin {origin!r} has a path; browsers send only scheme, host and port: {bare!r}"
-        )
+        raise DoctorError(f"{shown} has a path; browsers send only scheme, host and port: {bare!r}")
     return origin
+
+
+def check_method(method: str, *, argument: str = "--method ") -> str:
+    """An HTTP method name (a token), or DoctorError; ``argument`` as for check_origin."""
+    if not is_token(method):
+        raise DoctorError(f"{argument}{method!r} is not an HTTP method name")
+    return method
 
 
 def build_request(
@@ -118,8 +129,7 @@ def build_request(
     credentials: bool = False,
 ) -> FetchRequest:
     """Command-line input as the fetch() call it describes; DoctorError on bad input."""
-    if not is_token(method):
-        raise DoctorError(f"--method {method!r} is not an HTTP method name")
+    check_method(method)
     mode: Credentials = "include" if credentials else "same-origin"
     return FetchRequest(
         origin=check_origin(origin),

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from typing import IO, Any
 
 from ..core.fetchcheck import Failure, normalize_method
-from .session import Report
+from .session import Cause, Report
 
-__all__ = ["render_text", "safe", "to_json", "use_color"]
+__all__ = ["following", "installed_version", "render_text", "safe", "to_json", "use_color"]
 
 _STYLES = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
+
+
+def installed_version() -> str:
+    """The installed distribution's version, which ``--version`` prints (its metadata is
+    built from ``crossorigin.__version__``)."""
+    try:
+        return metadata.version("crossorigin")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "unknown"
 
 
 def use_color(stream: IO[str]) -> bool:
@@ -38,12 +48,20 @@ def _relevant(name: str) -> bool:
     return lower.startswith("access-control-") or lower in ("vary", "location", "x-cors-decision")
 
 
+def following(cause: Cause) -> str:
+    """The failures that only follow from ``cause``, folded into one line of codes."""
+    codes = ", ".join(f.code for f in cause.consequences)
+    count = len(cause.consequences)
+    return f"+ {count} that {'follows' if count == 1 else 'follow'} from it: {codes}"
+
+
 def _failure_line(item: Failure, label: str, color: bool, style: str) -> str:
     return f"  {_paint(label, color, style)} [{item.stage}] {item.code}: {safe(item.message)}"
 
 
 def render_text(report: Report, *, color: bool = False) -> str:
-    """The report for a person: each step, then the verdict, the reason and the fix."""
+    """The report for a person: each step, then the verdict, the fix, each cause (the
+    failures that follow from it folded under it), the reason and the hints."""
     req = report.request
     lines = [
         _paint(f"{normalize_method(req.method)} {safe(req.url)}", color, "bold"),
@@ -83,13 +101,18 @@ def render_text(report: Report, *, color: bool = False) -> str:
             _paint("BLOCKED", color, "red", "bold")
             + '  the page\'s fetch() rejects with "TypeError: Failed to fetch"'
         )
-    lines.extend(_failure_line(f, "error  ", color, "red") for f in report.failures)
+    # The cause and its fix first: crossorigin's own fix when it refused, else the root
+    # failure, whose message ends with what the server must send.
+    lines.extend(f"  fix:     {safe(fix)}" for fix in report.fixes)
+    for cause in report.causes:
+        lines.append(_failure_line(cause.failure, "error  ", color, "red"))
+        if cause.consequences:
+            lines.append(_paint(f"          {following(cause)}", color, "dim"))
     lines.extend(_failure_line(w, "warning", color, "yellow") for w in report.warnings)
     if report.policy:
         lines.append(f"  policy:  {safe(report.policy)}")
     if report.reason:
         lines.append(f"  reason:  {safe(report.reason)} ({report.reason_source})")
-    lines.extend(f"  fix:     {safe(fix)}" for fix in report.fixes)
     lines.extend(f"  hint:    {hint}" for hint in report.hints)
     return "\n".join(lines) + "\n"
 
@@ -130,6 +153,13 @@ def to_json(report: Report) -> dict[str, Any]:
             for step in report.exchanges
         ],
         "failures": [_failure_json(f) for f in report.failures],
+        "causes": [
+            {
+                "code": cause.failure.code,
+                "consequences": [f.code for f in cause.consequences],
+            }
+            for cause in report.causes
+        ],
         "warnings": [_failure_json(w) for w in report.warnings],
         "readable_headers": sorted(report.readable_headers),
         "policy": report.policy,

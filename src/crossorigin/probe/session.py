@@ -7,7 +7,7 @@ and judges every answer with :func:`crossorigin.core.fetchcheck.judge`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urljoin
 
@@ -25,8 +25,8 @@ from ..core.fetchcheck import (
     normalize_method,
     preflight_headers,
 )
-from ..core.headers import DEBUG_HEADER, REDIRECT_STATUSES
-from .advice import hints_for, reason_fixes
+from ..core.headers import ACAC, ACAH, ACAM, ACAO, DEBUG_HEADER, REDIRECT_STATUSES
+from .advice import hints_for, reason_fixes, refused_on_purpose, reword_refusal
 from .inputs import url_origin
 from .transport import Received, Transport
 
@@ -35,8 +35,11 @@ __all__ = [
     "EXIT_ALLOWED",
     "EXIT_BLOCKED",
     "MAX_REDIRECTS",
+    "Cause",
     "Exchange",
     "Report",
+    "attribute_refusal",
+    "fold_failures",
     "next_hop",
     "run",
 ]
@@ -83,6 +86,55 @@ class Exchange:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """A failure to fix, and the failures that only follow from it (they go with it)."""
+
+    failure: Failure
+    consequences: tuple[Failure, ...] = ()
+
+
+# A status the browser refuses, or no Access-Control-Allow-Origin at all: the answer did
+# not come from a CORS layer that granted the request, so every CORS header it lacks
+# follows from that one cause.
+_ROOTS = ("preflight-redirect", "preflight-status", "acao-missing")
+# Failures that only say a header is absent, with the header each needs.
+_ABSENT = {
+    "acao-missing": ACAO,
+    "acac-missing": ACAC,
+    "method-not-allowed": ACAM,
+    "header-not-allowed": ACAH,
+}
+
+
+def fold_failures(
+    failures: Iterable[Failure], received: Received | None = None
+) -> tuple[Cause, ...]:
+    """Group failures by cause: a refused status or a missing Access-Control-Allow-Origin
+    takes along each failure that only says another CORS header is absent from
+    ``received`` (the answer that failed), so the list shows what to fix first."""
+    items = list(failures)
+    codes = [f.code for f in items]
+    root_code = next((code for code in _ROOTS if code in codes), None)
+    if root_code is None:
+        return tuple(Cause(f) for f in items)
+    sent = {name.lower() for name, _ in received.headers} if received is not None else set()
+
+    def follows(item: Failure) -> bool:
+        header = _ABSENT.get(item.code)
+        return item.code != root_code and header is not None and header.lower() not in sent
+
+    root = items[codes.index(root_code)]
+    consequences = tuple(f for f in items if follows(f))
+    causes: list[Cause] = []
+    for item in items:
+        if item is root:
+            causes.append(Cause(root, consequences))
+        elif item not in consequences:
+            causes.append(Cause(item))
+    return tuple(causes)
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole fetch() as a page would see it, with every step and the way out."""
 
@@ -105,6 +157,12 @@ class Report:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.failures)
+
+    @property
+    def causes(self) -> tuple[Cause, ...]:
+        """The failures grouped by cause (:func:`fold_failures`), first to fix first."""
+        received = self.exchanges[-1].received if self.exchanges else None
+        return fold_failures(self.failures, received)
 
     @property
     def warning_codes(self) -> tuple[str, ...]:
@@ -237,7 +295,7 @@ def run(
             break
         current = following
     decisive = exchanges[-1].decision if exchanges else None
-    return Report(
+    report = Report(
         request=request,
         exchanges=tuple(exchanges),
         allowed=not failures,
@@ -250,6 +308,23 @@ def run(
         fixes=reason_fixes(decisive) if failures else (),
         hints=hints_for(failures, warnings, decisive),
     )
+    return attribute_refusal(report)
+
+
+def attribute_refusal(report: Report) -> Report:
+    """A refused preflight's status, said as what it is when crossorigin refused on purpose
+    (``report.reason``): not a server that answers OPTIONS too late, so no advice to answer
+    before routing and authentication."""
+    code = refused_on_purpose(report.reason)
+    if code is None or not report.exchanges:
+        return report
+    last = report.exchanges[-1]
+    status = last.received.status
+    failures = reword_refusal(report.failures, code, status)
+    if failures == report.failures:
+        return report
+    step = replace(last, failures=reword_refusal(last.failures, code, status))
+    return replace(report, failures=failures, exchanges=(*report.exchanges[:-1], step))
 
 
 def _found(verdict: Verdict) -> tuple[tuple[Failure, ...], tuple[Failure, ...]]:
