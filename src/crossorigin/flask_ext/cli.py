@@ -209,7 +209,7 @@ def check_command(ctx: click.Context, strict: bool) -> None:
             Finding(
                 "error",
                 f"crossorigin.{error.id}",
-                "loading the app",
+                error.where or "loading the app",
                 error.headline.removeprefix(f"crossorigin.{error.id}: "),
             )
             for error in refused

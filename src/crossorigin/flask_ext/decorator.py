@@ -51,7 +51,8 @@ def cross_origin(*args: Any, **options: Any) -> Any:
     try:
         policy = build_policy(options)
     except ConfigError as error:
-        refuse(error)  # raises, unless `flask cors check` is collecting errors
+        # Raises, unless `flask cors check` is collecting errors.
+        refuse(error, call="@cross_origin(...)")
         return _unchanged
 
     def decorator(view: F) -> F:
