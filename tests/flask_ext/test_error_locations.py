@@ -232,3 +232,38 @@ def test_check_shows_where_in_its_in_line(tmp_path: Path) -> None:
     assert lines[0].startswith("error    crossorigin.E103")
     assert lines[1].strip() == "in: app.py:5, CORS(...) blueprint 'api' resources['/v1/*']"
     assert "loading the app" not in done.stdout
+
+
+# --- E501 from an app factory -----------------------------------------------------------------
+
+factory_blueprint = Blueprint("factory_api", __name__)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    CORS(factory_blueprint, origins=["https://app.example.com"])
+    app.register_blueprint(factory_blueprint)
+    return app
+
+
+def test_cors_on_a_blueprint_inside_an_app_factory_says_to_move_it_to_module_level() -> None:
+    create_app()
+    with pytest.raises(ConfigError) as info:
+        create_app()  # the second app, as each test of an app factory builds one
+    message = str(info.value)
+    assert info.value.id == "E501"
+    assert "CORS is already initialised on blueprint 'factory_api'" in message
+    assert "inside a function called more than once, such as an app factory" in message
+    assert "Move CORS(blueprint, ...) to module level" in message
+    line = create_app.__code__.co_firstlineno + 2
+    assert info.value.where == f"{site(line)}, CORS(...) blueprint 'factory_api'"
+
+
+def test_a_second_cors_call_elsewhere_names_the_first() -> None:
+    api = Blueprint("twice", __name__)
+    CORS(api)
+    first = here() - 1
+    with pytest.raises(ConfigError) as info:
+        CORS(api, origins=["https://app.example.com"])
+    assert str(info.value).splitlines()[0].endswith(f"; the first call is at {site(first)}")
+    assert "app factory" not in str(info.value)
