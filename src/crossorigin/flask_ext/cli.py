@@ -24,7 +24,8 @@ from flask.cli import ScriptInfo
 from ..core.errors import ConfigError
 from ..core.lint import Finding, check_policy
 from ..probe import DoctorError, build_request, render_text, to_json, use_color
-from .extension import PolicySource, collecting_config_errors
+from .decorator import decorated_views
+from .extension import PolicySource, collecting_config_errors, shown_path
 from .inspect import (
     base_url,
     errors_as_responses,
@@ -110,6 +111,42 @@ def _route_findings(app: Flask, sources: list[PolicySource]) -> list[Finding]:
     return found
 
 
+def _wrapped_chain(view: Any) -> list[Any]:
+    """``view`` and every function under it through ``__wrapped__``."""
+    chain = [view]
+    while hasattr(chain[-1], "__wrapped__") and len(chain) < 32:
+        chain.append(chain[-1].__wrapped__)
+    return chain
+
+
+def _decorator_findings(app: Flask) -> list[Finding]:
+    """``@cross_origin`` above ``@app.route``: the route got the view before the decorator
+    wrapped it, so the decorator's policy never applies."""
+    endpoints = {id(view): endpoint for endpoint, view in app.view_functions.items()}
+    reached = {id(f) for view in app.view_functions.values() for f in _wrapped_chain(view)}
+    found: list[Finding] = []
+    for wrapper in decorated_views():
+        if id(wrapper) in reached:
+            continue
+        routed = [endpoints[id(f)] for f in _wrapped_chain(wrapper)[1:] if id(f) in endpoints]
+        if not routed:
+            continue
+        view = _wrapped_chain(wrapper)[-1]
+        code = getattr(view, "__code__", None)
+        place = "" if code is None else f" ({shown_path(code.co_filename)}:{code.co_firstlineno})"
+        found.append(
+            Finding(
+                "error",
+                "decorator-above-route",
+                f"decorator on {routed[0]}{place}",
+                f"@cross_origin is above the route decorator of {routed[0]}, so Flask routes "
+                "to the undecorated view and this policy never applies; decorators apply "
+                "bottom-up: put @cross_origin(...) below @app.route(...)",
+            )
+        )
+    return found
+
+
 def check_app(app: Flask) -> tuple[list[Finding], int]:
     """Every finding over all the app's policies (sorted), and the number of policies."""
     sources = policy_sources(app)
@@ -122,6 +159,7 @@ def check_app(app: Flask) -> tuple[list[Finding], int]:
         for (level, code, message), where in grouped.items()
     ]
     findings += _route_findings(app, sources)
+    findings += _decorator_findings(app)
     return sorted(findings), len(sources)
 
 
@@ -222,7 +260,7 @@ def check_command(ctx: click.Context, strict: bool) -> None:
         )
         ctx.exit(1)
     findings, policies = check_app(app)
-    if not policies:
+    if not policies and not findings:
         click.echo("No CORS policy is configured: add CORS(app) or @cross_origin.")
         return
     for line in format_findings(findings):

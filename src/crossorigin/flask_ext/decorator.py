@@ -9,6 +9,7 @@ responses, errors raised by the view included.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from functools import update_wrapper
 from inspect import iscoroutinefunction
@@ -32,6 +33,15 @@ from .response import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Every view wrapper ``@cross_origin`` made, so that ``flask cors check`` can find the
+#: ones Flask never calls (``@cross_origin`` written above ``@app.route``).
+_wrappers: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+
+
+def decorated_views() -> list[Callable[..., Any]]:
+    """The view wrappers ``@cross_origin`` made that still exist (``__wrapped__`` is the view)."""
+    return list(_wrappers)
 
 
 @overload
@@ -92,6 +102,7 @@ def cross_origin(*args: Any, **options: Any) -> Any:
 
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
+        _wrappers.add(wrapper)
         # OPTIONS always reaches the wrapper: it answers preflights itself
         # (automatic_options) or hands them to the view (passthrough), and either way
         # the response gets its CORS headers; Flask's own OPTIONS answer would skip it.

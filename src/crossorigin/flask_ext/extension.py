@@ -47,6 +47,7 @@ __all__ = [
     "endpoint_for",
     "get_state",
     "refuse",
+    "shown_path",
 ]
 
 EXTENSION_KEY = "cors"
@@ -213,13 +214,17 @@ def call_site() -> str | None:
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        path = os.path.abspath(filename)
-        if not path.startswith(_PACKAGE):
-            cwd = os.getcwd() + os.sep
-            shown = path.removeprefix(cwd) if path.startswith(cwd) else filename
-            return f"{shown}:{frame.f_lineno}"
+        if not os.path.abspath(filename).startswith(_PACKAGE):
+            return f"{shown_path(filename)}:{frame.f_lineno}"
         frame = frame.f_back
     return None  # pragma: no cover - there is always a caller
+
+
+def shown_path(filename: str) -> str:
+    """A source file as messages write it: relative to the working directory when under it."""
+    path = os.path.abspath(filename)
+    cwd = os.getcwd() + os.sep
+    return path.removeprefix(cwd) if path.startswith(cwd) else filename
 
 
 class CORS:
