@@ -180,13 +180,14 @@ def test_check_reports_a_config_error_raised_while_loading_with_its_id() -> None
         CORS(app, origins="*", supports_credentials=True)
         return app
 
+    line = broken.__code__.co_firstlineno + 2
     result = invoke(broken, "cors", "check", "--wide")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith(
         "error    crossorigin.E301  supports_credentials=True cannot be combined with origins"
     )
-    assert lines[1].strip() == "in: loading the app"
+    assert lines[1].strip() == f"in: tests/flask_ext/test_cli.py:{line}, CORS(...)"
     assert lines[2] == "1 error: the app cannot start with this CORS configuration"
     assert isinstance(result.exception, SystemExit)  # a clean exit, not a ConfigError
 
@@ -207,7 +208,14 @@ def test_check_reports_every_config_error_of_the_app() -> None:
     assert result.exit_code == 1
     ids = [line.split()[1] for line in result.output.splitlines() if line.startswith("error")]
     assert ids == [f"crossorigin.{i}" for i in ("E103", "E101", "E202", "E203")]
-    assert result.output.count("in: loading the app") == 4
+    wheres = [line.strip() for line in result.output.splitlines() if "in: " in line]
+    site = f"test_cli.py:{broken.__code__.co_firstlineno + 2}, CORS(...)"
+    assert [where.partition(site)[2] for where in wheres] == [
+        " resources['/api/*']",
+        " resources['/api/*']",
+        " resources['/api/*']",
+        " resources['/b/*']",
+    ]
     assert result.output.splitlines()[-1] == (
         "4 errors: the app cannot start with this CORS configuration"
     )
@@ -305,7 +313,7 @@ def test_check_prints_start_up_errors_first_and_exits_1_for_ci() -> None:
     assert lines[0].startswith(
         "error    crossorigin.E111  origins entry 'ws://localhost:3000': browsers never send"
     )
-    assert lines[1].strip() == "in: loading the app"
+    assert lines[1].strip().endswith(", CORS(...) resources['/x']")
     assert lines[2].startswith("error    crossorigin.E304  supports_credentials=True with")
     assert lines[-1] == "2 errors: the app cannot start with this CORS configuration"
 

@@ -60,12 +60,56 @@ class ConfigError(ValueError):
         #: Further problems found in the same configuration (see :class:`Problems`).
         self.also: tuple[ConfigError, ...] = ()
         self.headline = f"crossorigin.{id}: {message}"
+        #: ``file:line`` of the ``CORS(...)`` or ``@cross_origin(...)`` call (see :meth:`locate`).
+        self.site: str | None = None
+        #: The call itself, e.g. ``CORS(...)``, ``init_app(...)``, ``@cross_origin(...)``.
+        self.call: str | None = None
+        #: Where in that call: ``blueprint 'api'``, ``resources['/api/*']``, ``CORS_ORIGINS``.
+        self.scope: str | None = None
         super().__init__(self.headline)
 
     @property
     def all(self) -> tuple[ConfigError, ...]:
         """This error and every other one found with it, in the order found."""
         return (self, *self.also)
+
+    @property
+    def where(self) -> str | None:
+        """``app.py:12, CORS(...) resources['/api/*']``: the call and the part of it at fault."""
+        call = " ".join(part for part in (self.call, self.scope) if part)
+        text = ", ".join(part for part in (self.site, call) if part)
+        return text or None
+
+    def locate(
+        self, *, site: str | None = None, call: str | None = None, scope: str | None = None
+    ) -> ConfigError:
+        """Fill in where this error (and every one in ``.also``) comes from.
+
+        What is already known is kept: the innermost scope is the most precise one, so
+        callers add theirs from the inside out. A blueprint's name goes before the
+        resource pattern: ``blueprint 'api' resources['/x/*']``.
+        """
+        for error in self.all:
+            error.site = error.site or site
+            error.call = error.call or call
+            if scope and not (error.scope or "").startswith(scope):
+                error.scope = f"{scope} {error.scope}" if error.scope else scope
+        self._render()
+        return self
+
+    def _render(self) -> None:
+        lines = [_with_where(self, "")]
+        if self.also:
+            count = f"{len(self.also)} more problem" + ("s" if len(self.also) > 1 else "")
+            lines.append(f"({count} in this configuration)")
+            lines += [_with_where(error, "- ") for error in self.also]
+        self.args = ("\n".join(lines),)
+
+
+def _with_where(error: ConfigError, bullet: str) -> str:
+    where = error.where
+    indent = " " * (len(bullet) + 2)
+    return f"{bullet}{error.headline}" + (f"\n{indent}in: {where}" if where else "")
 
 
 class OptionError(ConfigError):
@@ -96,6 +140,10 @@ class SetupError(ConfigError):
     """CORS attached to an app or blueprint in a way that cannot work."""
 
 
+#: How a scope naming a resource pattern starts: ``resources['/api/*']``.
+RESOURCE_SCOPE = "resources["
+
+
 class Problems:
     """Collects configuration errors so that one start-up reports all of them.
 
@@ -107,24 +155,33 @@ class Problems:
         self.errors: list[ConfigError] = []
 
     @contextmanager
-    def check(self) -> Iterator[None]:
+    def check(self, *, scope: str | None = None) -> Iterator[None]:
+        """Record the errors raised in the block; ``scope`` says where they come from
+        (see :meth:`ConfigError.locate`)."""
         try:
             yield
         except ConfigError as exc:
+            if scope:
+                exc.locate(scope=scope)
             self.errors.extend(exc.all)
 
     def raise_any(self) -> None:
-        # One problem found again through another policy (a shared option that
-        # every resource inherits) is reported once.
-        unique = list({error.headline: error for error in self.errors}.values())
+        # A cross-field rule broken by a shared option that several resources inherit
+        # is one problem: it is reported once, with every place it applies.
+        unique: dict[tuple[str, str], ConfigError] = {}
+        for error in self.errors:
+            scope = error.scope or ""
+            key = (error.headline, "" if scope.startswith(RESOURCE_SCOPE) else scope)
+            seen = unique.get(key)
+            if seen is None:
+                unique[key] = error
+            elif error.scope and seen.scope and error.scope not in seen.scope.split(", "):
+                seen.scope = f"{seen.scope}, {error.scope}"
         if not unique:
             return
-        first, *rest = unique
-        if rest:
-            first.also = tuple(rest)
-            count = f"{len(rest)} more problem" + ("s" if len(rest) > 1 else "")
-            first.args = (
-                f"{first.headline}\n({count} in this configuration)\n"
-                + "\n".join(f"- {error.headline}" for error in rest),
-            )
+        first, *rest = unique.values()
+        for error in rest:
+            error.also = ()
+        first.also = tuple(rest)
+        first._render()
         raise first

@@ -59,11 +59,14 @@ def config_key(name: str) -> str:
     return CONFIG_PREFIX + name.upper()
 
 
-def options_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
+def options_from_config(
+    config: Mapping[str, Any], *, problems: Problems | None = None
+) -> dict[str, Any]:
     """Read the ``CORS_*`` keys of a Flask config (or any mapping).
 
     An unknown ``CORS_*`` key is an error: ``CORS_ORIGIN = [...]`` silently
-    ignored would leave the default in force.
+    ignored would leave the default in force. With ``problems``, the errors are
+    recorded there and the known keys returned; without, the first is raised.
     """
     found: dict[str, Any] = {}
     for key, value in config.items():
@@ -76,7 +79,11 @@ def options_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
             known = sorted(config_key(n) for n in OPTION_NAMES)
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; known keys: {', '.join(known)}"
-            raise SetupError("E503", f"unknown configuration key {key}{hint}", option=key)
+            error = SetupError("E503", f"unknown configuration key {key}{hint}", option=key)
+            if problems is None:
+                raise error
+            problems.errors.append(error)
+            continue
         found[name] = value
     return found
 

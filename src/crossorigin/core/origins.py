@@ -231,7 +231,7 @@ def parse_origin_entry(entry: object) -> OriginSpec:
         raise _fail(
             "E101",
             entry,
-            f"an origin needs a scheme; write 'https://{text}' (or 'http://{text}')",
+            _scheme_fix(text),
         )
     scheme = scheme.lower()
     if _SCHEME.fullmatch(scheme) is None:
@@ -277,7 +277,24 @@ def _is_url_with_path(text: str) -> bool:
     return bool(sep) and _REGEX_HINTS.search(scheme + rest[:cut]) is None and cut < len(rest)
 
 
+#: A regex port: ``:\d+``, ``:[0-9]+``, ``:\d{4}``, ``(:\d+)?`` and the like.
+_PORT_REGEX = re.compile(r"\(?:(?:\\d|\[0-9\])(?:[+*]|\{\d*(?:,\d*)?\})\)?\??\$?")
+
+
+def _scheme_fix(text: str) -> str:
+    """A loopback host is a development server, plain http; any other gets https first."""
+    host = text.partition("]")[0] + "]" if text.startswith("[") else text.partition(":")[0]
+    first, second = ("http", "https") if is_loopback_host(host.lower()) else ("https", "http")
+    return f"an origin needs a scheme; write '{first}://{text}' (or '{second}://{text}')"
+
+
 def _glob_hint(text: str) -> str:
+    scheme, sep, rest = text.partition("://")
+    port = _PORT_REGEX.search(rest)
+    if sep and port and port.end() == len(rest):
+        host = rest[: port.start()].replace("\\.", ".")
+        if host and not _REGEX_HINTS.search(host) and _SCHEME.fullmatch(scheme.lstrip("^")):
+            return f", or use the port pattern '{scheme.lstrip('^')}://{host}:*' (any port)"
     for prefix in (r".*\.", ".*", r"[^.]+\.", r"(.*\.)?"):
         marker = "://" + prefix
         if marker in text:

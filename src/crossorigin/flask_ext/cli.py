@@ -35,7 +35,8 @@ from ..probe import (
     to_json,
     use_color,
 )
-from .extension import PolicySource, collecting_config_errors
+from .decorator import decorated_views
+from .extension import PolicySource, collecting_config_errors, shown_path
 from .inspect import (
     base_url,
     errors_as_responses,
@@ -178,6 +179,42 @@ def _route_findings(app: Flask, sources: list[PolicySource]) -> list[Finding]:
     return found
 
 
+def _wrapped_chain(view: Any) -> list[Any]:
+    """``view`` and every function under it through ``__wrapped__``."""
+    chain = [view]
+    while hasattr(chain[-1], "__wrapped__") and len(chain) < 32:
+        chain.append(chain[-1].__wrapped__)
+    return chain
+
+
+def _decorator_findings(app: Flask) -> list[Finding]:
+    """``@cross_origin`` above ``@app.route``: the route got the view before the decorator
+    wrapped it, so the decorator's policy never applies."""
+    endpoints = {id(view): endpoint for endpoint, view in app.view_functions.items()}
+    reached = {id(f) for view in app.view_functions.values() for f in _wrapped_chain(view)}
+    found: list[Finding] = []
+    for wrapper in decorated_views():
+        if id(wrapper) in reached:
+            continue
+        routed = [endpoints[id(f)] for f in _wrapped_chain(wrapper)[1:] if id(f) in endpoints]
+        if not routed:
+            continue
+        view = _wrapped_chain(wrapper)[-1]
+        code = getattr(view, "__code__", None)
+        place = "" if code is None else f" ({shown_path(code.co_filename)}:{code.co_firstlineno})"
+        found.append(
+            Finding(
+                "error",
+                "decorator-above-route",
+                f"decorator on {routed[0]}{place}",
+                f"@cross_origin is above the route decorator of {routed[0]}, so Flask routes "
+                "to the undecorated view and this policy never applies; decorators apply "
+                "bottom-up: put @cross_origin(...) below @app.route(...)",
+            )
+        )
+    return found
+
+
 def check_app(app: Flask) -> tuple[list[Finding], int]:
     """Every finding over all the app's policies (sorted), and the number of policies."""
     sources = policy_sources(app)
@@ -190,6 +227,7 @@ def check_app(app: Flask) -> tuple[list[Finding], int]:
         for (level, code, message), where in grouped.items()
     ]
     findings += _route_findings(app, sources)
+    findings += _decorator_findings(app)
     return sorted(findings), len(sources)
 
 
@@ -320,7 +358,7 @@ def check_command(ctx: click.Context, strict: bool, wide: bool, as_json: bool) -
             Finding(
                 "error",
                 f"crossorigin.{error.id}",
-                "loading the app",
+                error.where or "loading the app",
                 error.headline.removeprefix(f"crossorigin.{error.id}: "),
             )
             for error in refused
@@ -335,7 +373,7 @@ def check_command(ctx: click.Context, strict: bool, wide: bool, as_json: bool) -
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     checked = _count(policies, "CORS policy", "CORS policies")
-    if not policies:
+    if not policies and not findings:
         summary = "No CORS policy is configured: add CORS(app) or @cross_origin."
     elif not findings:
         summary = f"No problems found in {checked}."

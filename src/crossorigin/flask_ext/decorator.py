@@ -9,6 +9,7 @@ responses, errors raised by the view included.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from functools import update_wrapper
 from inspect import iscoroutinefunction
@@ -34,6 +35,15 @@ from .response import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Every view wrapper ``@cross_origin`` made, so that ``flask cors check`` can find the
+#: ones Flask never calls (``@cross_origin`` written above ``@app.route``).
+_wrappers: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+
+
+def decorated_views() -> list[Callable[..., Any]]:
+    """The view wrappers ``@cross_origin`` made that still exist (``__wrapped__`` is the view)."""
+    return list(_wrappers)
+
 
 @overload
 def cross_origin(view: F, /) -> F: ...
@@ -52,7 +62,8 @@ def cross_origin(*args: Any, **options: Any) -> Any:
     try:
         policy = build_policy(options)
     except ConfigError as error:
-        refuse(error)  # raises, unless `flask cors check` is collecting errors
+        # Raises, unless `flask cors check` is collecting errors.
+        refuse(error, call="@cross_origin(...)")
         return _unchanged
 
     def decorator(view: F) -> F:
@@ -93,6 +104,7 @@ def cross_origin(*args: Any, **options: Any) -> Any:
 
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
+        _wrappers.add(wrapper)
         # OPTIONS always reaches the wrapper: it answers preflights itself
         # (automatic_options) or hands them to the view (passthrough), and either way
         # the response gets its CORS headers; Flask's own OPTIONS answer would skip it.

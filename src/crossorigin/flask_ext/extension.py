@@ -10,17 +10,26 @@ its routes.
 
 from __future__ import annotations
 
+import os
+import sys
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import FrameType
 from typing import Any, cast
 
 from flask import Blueprint, Flask, got_request_exception
 from flask.blueprints import BlueprintSetupState
 
 from ..core.errors import ConfigError, Problems, ResourceError, SetupError
-from ..core.options import OPTION_NAMES, check_names, normalize_options, options_from_config
+from ..core.options import (
+    OPTION_NAMES,
+    check_names,
+    config_key,
+    normalize_options,
+    options_from_config,
+)
 from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
 from ..core.policy import Policy, build_policy, check_option_values
 from .middleware import GOVERNED, CORSMiddleware, mark_uncaught_exception
@@ -33,43 +42,87 @@ __all__ = [
     "POLICY_ATTR",
     "CORSState",
     "PolicySource",
+    "call_site",
     "collecting_config_errors",
     "endpoint_for",
     "get_state",
     "refuse",
+    "shown_path",
 ]
 
 EXTENSION_KEY = "cors"
 
-_initialised_blueprints: weakref.WeakSet[Blueprint] = weakref.WeakSet()
+#: Each blueprint given to CORS, with the file:line of that call.
+_initialised_blueprints: weakref.WeakKeyDictionary[Blueprint, str | None] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def build_resource_table(layers: list[Mapping[str, Any]]) -> ResourceTable[Policy]:
-    """One policy per resource pattern, each over the shared option layers.
+def build_resource_table(
+    layers: list[Mapping[str, Any]], *, config: Mapping[str, Any] | None = None
+) -> ResourceTable[Policy]:
+    """One policy per resource pattern, each over the shared option layers (after the
+    ``CORS_*`` keys of ``config``, when given).
 
-    Every resource is checked even after one fails, so the error lists them all.
+    Every resource is checked even after one fails, so the error lists them all. Each
+    value is checked once, in the layer that holds it: a bad shared value is one error,
+    not one per resource, and each error names its ``CORS_*`` key or resource pattern.
     """
     problems = Problems()
-    normalized = [normalize_options(layer, problems=problems) for layer in layers]
-    resources: Any = "/*"
-    for layer in normalized:
-        if "resources" in layer:
-            resources = layer["resources"]
-    base = [{k: v for k, v in layer.items() if k != "resources"} for layer in normalized]
-    with problems.check():
-        check_option_values(*base)
+    scoped: list[tuple[Mapping[str, Any], bool]] = [(layer, False) for layer in layers]
+    if config is not None:
+        scoped.insert(0, (config, True))
+    base: list[dict[str, Any]] = []
+    resources: Any = None
+    for layer, from_config in scoped:
+        found = Problems()
+        if from_config:
+            layer = options_from_config(layer, problems=found)
+        normalized = normalize_options(layer, problems=found)
+        if "resources" in normalized:
+            resources = normalized["resources"]
+        values = {k: v for k, v in normalized.items() if k != "resources"}
+        for name in LIST_OPTIONS.intersection(values):
+            values[name] = _valid_entries(name, values[name], found)
+        if from_config:
+            for error in found.errors:
+                error.locate(scope=_config_scope(error.option))
+        problems.errors += found.errors
+        base.append(values)
     if isinstance(resources, Mapping):
         items = list(resources.items())
     elif isinstance(resources, (list, tuple, set, frozenset)):
         items = [(key, {}) for key in resources]
     else:
-        items = [(resources, {})]
+        items = [("/*" if resources is None else resources, {})]
     entries = []
     for key, resource_options in items:
-        with problems.check():
+        with problems.check(scope=None if resources is None else f"resources[{key!r}]"):
             entries.append(_resource_entry(key, resource_options, base))
     problems.raise_any()
     return ResourceTable(entries)
+
+
+#: The options whose entries :func:`check_option_values` checks one by one.
+LIST_OPTIONS = frozenset({"origins", "methods", "allow_headers", "expose_headers"})
+
+
+def _valid_entries(name: str, entries: tuple[Any, ...], problems: Problems) -> tuple[Any, ...]:
+    """The entries of a shared option that pass their check; the others are recorded.
+
+    Each entry is checked here once, so the policies built over this layer (one per
+    resource) never find its errors again."""
+    valid = []
+    for entry in entries:
+        with problems.check():
+            check_option_values({name: (entry,)})
+            valid.append(entry)
+    return tuple(valid)
+
+
+def _config_scope(option: str | None) -> str:
+    key = option if option is None or option.startswith("CORS_") else config_key(option)
+    return "app.config" if key is None else f"app.config[{key!r}]"
 
 
 def _resource_entry(
@@ -131,12 +184,48 @@ def collecting_config_errors() -> Iterator[list[ConfigError]]:
         _collected.reset(token)
 
 
-def refuse(error: ConfigError) -> None:
-    """Raise ``error`` (start-up stops), or record it under :func:`collecting_config_errors`."""
+def refuse(
+    error: ConfigError,
+    *,
+    call: str,
+    site: str | None = None,
+    scope: str | None = None,
+) -> None:
+    """Raise ``error`` (start-up stops), or record it under :func:`collecting_config_errors`.
+
+    The error is first told where it comes from: ``site`` (by default the caller's
+    :func:`call_site`), the ``call`` and the ``scope`` in it. It is raised from here
+    with a fresh traceback, so the traceback ends in the few crossorigin frames
+    between the user's call and this one, not in every check it went through.
+    """
+    error.locate(site=site or call_site(), call=call, scope=scope)
     found = _collected.get()
     if found is None:
-        raise error
+        raise error.with_traceback(None)
     found.extend(error.all)
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def call_site() -> str | None:
+    """``file:line`` of the innermost frame outside crossorigin: the user's call.
+
+    The file is relative to the working directory when it is under it."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PACKAGE):
+            return f"{shown_path(filename)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None  # pragma: no cover - there is always a caller
+
+
+def shown_path(filename: str) -> str:
+    """A source file as messages write it: relative to the working directory when under it."""
+    path = os.path.abspath(filename)
+    cwd = os.getcwd() + os.sep
+    return path.removeprefix(cwd) if path.startswith(cwd) else filename
 
 
 class CORS:
@@ -154,25 +243,33 @@ class CORS:
     def __init__(self, app: Flask | Blueprint | None = None, **options: Any):
         self._options = options
         self._refused = False
+        self._site: str | None = None
+        self._call = "CORS(...)"
         if app is not None:
-            self.init_app(app)  # checks every layer at once
+            self._apply(app, {})  # checks every layer at once
             return
         try:
             normalize_options(options)
         except ConfigError as error:
-            refuse(error)
+            refuse(error, call=self._call)
             self._refused = True  # reported; nothing more to build from these options
 
     def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
         """Apply CORS to ``app`` (a Flask app or a blueprint), with ``options`` over the
         ones given to the constructor. A refused configuration raises
         :class:`~crossorigin.ConfigError`."""
+        self._call = "init_app(...)"
+        self._apply(app, options)
+
+    def _apply(self, app: Flask | Blueprint, options: Mapping[str, Any]) -> None:
         if self._refused:
             return
+        self._site = call_site()
         try:
             self._init(app, options)
         except ConfigError as error:
-            refuse(error)
+            scope = f"blueprint {app.name!r}" if isinstance(app, Blueprint) else None
+            refuse(error, call=self._call, site=self._site, scope=scope)
 
     def _init(self, app: Flask | Blueprint, options: Mapping[str, Any]) -> None:
         layers: list[Mapping[str, Any]] = [self._options, options]
@@ -194,15 +291,13 @@ class CORS:
                 f"CORS is already initialised on app {app.name!r}; configure it once, with "
                 "every option in a single CORS(app, ...) or init_app(app, ...) call",
             )
-        table = build_resource_table([options_from_config(app.config), *layers])
+        table = build_resource_table(layers, config=app.config)
         get_state(app).set_table(table)
 
     def _init_blueprint(self, blueprint: Blueprint, layers: list[Mapping[str, Any]]) -> None:
         if blueprint in _initialised_blueprints:
             raise SetupError(
-                "E501",
-                f"CORS is already initialised on blueprint {blueprint.name!r}; configure it "
-                "once, with every option in a single call",
+                "E501", _again(blueprint, _initialised_blueprints[blueprint], self._site)
             )
         if getattr(blueprint, "_got_registered_once", False):
             raise SetupError(
@@ -213,17 +308,34 @@ class CORS:
         # A blueprint's policy is its own options over the defaults, as for a decorator
         # (and as in flask-cors): the app's CORS_* keys configure CORS(app) alone.
         table = build_resource_table(layers)
-        _initialised_blueprints.add(blueprint)
+        _initialised_blueprints[blueprint] = self._site
+        site, call = self._site, self._call
 
         def register(setup: BlueprintSetupState) -> None:
             app = cast(Flask, setup.app)
             try:
                 options_from_config(app.config)  # a misspelt CORS_* key is refused all the same
             except ConfigError as error:
-                refuse(error)
+                refuse(error, call=call, site=site, scope=f"blueprint {blueprint.name!r}")
                 return
             prefix = (setup.url_prefix or "").rstrip("/")
             name = f"{setup.name_prefix}.{setup.name}".lstrip(".")
             get_state(app).add_blueprint(BlueprintScope(name, prefix, table))
 
         blueprint.record(register)
+
+
+def _again(blueprint: Blueprint, first: str | None, site: str | None) -> str:
+    """E501 for a second ``CORS(blueprint)``, saying how it came about."""
+    message = (
+        f"CORS is already initialised on blueprint {blueprint.name!r}; configure it once, "
+        "with every option in a single call"
+    )
+    if first is not None and first == site:
+        return (
+            f"{message}. This call ran before: it is inside a function called more than "
+            "once, such as an app factory (create_app() runs again for each app, in tests "
+            "for one), but the blueprint object is created once, at module level. Move "
+            "CORS(blueprint, ...) to module level, next to Blueprint(...)"
+        )
+    return message + (f"; the first call is at {first}" if first else "")
