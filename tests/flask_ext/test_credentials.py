@@ -82,8 +82,14 @@ def test_credentials_with_origins_that_admit_every_site_are_refused(
 
 def test_credentials_in_config_with_a_list_in_kwargs_are_accepted(app: Flask) -> None:
     app.config["CORS_SUPPORTS_CREDENTIALS"] = True
-
     CORS(app, origins=[A])
+
+    @app.route("/data")
+    def data() -> str:
+        return "data"
+
+    response = get(app.test_client(), "/data", A)
+    assert cors_headers(response) == {ACAO: A, ACAC: "true"}
 
 
 # -- no literal "*" with credentials ---------------------------------------------------

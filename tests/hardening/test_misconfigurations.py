@@ -424,13 +424,16 @@ def test_vary_header_false_is_refused_where_the_answer_depends_on_the_origin(
 
 
 @pytest.mark.parametrize("origin", [TRUSTED, EVIL, None, "null", "https://x\r\n"])
-@pytest.mark.parametrize("path", ["/api/data", "/api/missing", "/api/boom", "/api/folder"])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/api/data", 200), ("/api/missing", 404), ("/api/boom", 500), ("/api/folder", 308)],
+)
 def test_vary_origin_is_on_every_response_of_an_origin_dependent_policy(
-    origin: str | None, path: str
+    origin: str | None, path: str, status: int
 ) -> None:
     app = make_app(origins=[TRUSTED, "https://*.example.org"])
     response = get(app, path, origin)
-    assert response.status_code in (200, 404, 500, 308)
+    assert response.status_code == status
     assert vary_tokens(response).count("origin") == 1
     if origin is not None:
         assert vary_tokens(preflight(app, path, origin)).count("origin") == 1
