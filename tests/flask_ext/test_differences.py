@@ -3,7 +3,7 @@
 Each row builds the same small app twice, once with flask-cors and once with crossorigin
 (same routes, same options), and asserts what the row says each of them does. The tests are
 parametrized by the table's row numbers: a row without a test, or a test without a row,
-fails under its own id (``row-N``).
+fails under its own id (``row-N``). The page's list of what is no difference is tested too.
 """
 
 from __future__ import annotations
@@ -19,14 +19,26 @@ from typing import Any
 
 import flask_cors
 import pytest
-from flask import Flask, request
+from flask import Blueprint, Flask, abort, request
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import crossorigin
 from crossorigin import ConfigError
 
-from .helpers import ACAC, ACAH, ACAM, ACAO, ACAPN, ACRPN, cors_headers, get, preflight, vary
+from .helpers import (
+    ACAC,
+    ACAH,
+    ACAM,
+    ACAO,
+    ACAPN,
+    ACEH,
+    ACRPN,
+    cors_headers,
+    get,
+    preflight,
+    vary,
+)
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "differences-from-flask-cors.md"
 TABLE_ROW = re.compile(r"^\| (?P<number>\d+) \|(?P<text>.*)\|\s*$")
@@ -371,6 +383,85 @@ def one_header_not_allowed(caplog: pytest.LogCaptureFixture) -> None:
     response = preflight(listed, "/x", APP, "PUT", "X-Foo, X-Bar")
     assert response.status_code == 200
     assert response.headers[ACAH].lower() == "x-foo, x-bar"
+
+
+@row(23, "`intercept_exceptions=False` changes nothing", "uncaught exception gets no CORS headers")
+def intercept_exceptions_false(caplog: pytest.LogCaptureFixture) -> None:
+    def error_views(app: Flask) -> None:
+        @app.route("/boom")
+        def boom() -> str:
+            raise RuntimeError("uncaught")
+
+        @app.route("/gone")
+        def gone() -> str:
+            abort(404)
+
+    for intercept in (True, False):
+        options = {"origins": [APP], "intercept_exceptions": intercept, "setup": error_views}
+        flask_app = client(flask_cors, **options)
+        for path, status in (("/boom", 500), ("/gone", 404)):
+            response = get(flask_app, path, APP)
+            assert response.status_code == status
+            assert response.headers[ACAO] == APP, (path, intercept)
+    ours = client(crossorigin, origins=[APP], intercept_exceptions=False, setup=error_views)
+    response = get(ours, "/boom", APP)
+    assert response.status_code == 500
+    assert cors_headers(response) == {}
+    assert get(ours, "/gone", APP).headers[ACAO] == APP
+
+
+# --- what the page says is no difference ------------------------------------------------------
+
+
+def same_headers(build_and_ask: Callable[[ModuleType], TestResponse]) -> dict[str, str]:
+    """The CORS headers both libraries send for the same app and request (they must agree)."""
+    theirs, ours = (cors_headers(build_and_ask(lib)) for lib in (flask_cors, crossorigin))
+    assert theirs.keys() == ours.keys()
+    for name, value in theirs.items():
+        assert {v.strip().lower() for v in value.split(",")} == {
+            v.strip().lower() for v in ours[name].split(",")
+        }, name
+    return ours
+
+
+def test_methods_govern_preflights_only() -> None:
+    headers = same_headers(lambda lib: get(client(lib, origins=[APP], methods=["GET"]), "/x", APP))
+    assert headers == {ACAO: APP}
+    headers = same_headers(
+        lambda lib: client(lib, origins=[APP], methods=["GET"]).put("/x", headers={"Origin": APP})
+    )
+    assert headers == {ACAO: APP}
+
+
+def test_allow_headers_star_echoes_the_requested_names() -> None:
+    asked = "X-Foo, Authorization"
+    headers = same_headers(
+        lambda lib: preflight(client(lib, origins=[APP]), "/x", APP, "PUT", asked)
+    )
+    assert headers[ACAH].lower() in ("x-foo, authorization", "authorization, x-foo")
+
+
+def test_a_blueprint_takes_no_cors_config_keys() -> None:
+    def blueprint_app(lib: ModuleType) -> TestResponse:
+        app = Flask(f"{lib.__name__}_app")
+        app.config.update(CORS_EXPOSE_HEADERS=["X-Total"], CORS_SUPPORTS_CREDENTIALS=True)
+        blueprint = Blueprint("bp", __name__)
+        blueprint.add_url_rule("/b", "b", ok)
+        lib.CORS(blueprint, origins=[APP])
+        app.register_blueprint(blueprint)
+        return get(app.test_client(), "/b", APP)
+
+    headers = same_headers(blueprint_app)
+    assert headers == {ACAO: APP}
+    assert ACEH not in headers
+
+
+def test_cookies_without_credentials_change_no_header() -> None:
+    for cookie in ({}, {"Cookie": "session=1"}):
+        headers = same_headers(
+            lambda lib, cookie=cookie: get(client(lib, origins=[APP]), "/x", APP, headers=cookie)
+        )
+        assert headers == {ACAO: APP}
 
 
 # --- the table and the tests, row by row --------------------------------------------------------
