@@ -80,7 +80,7 @@ def test_the_check_output_is_what_the_command_prints(tmp_path: Path) -> None:
     app_module = "from flask import Flask\nfrom crossorigin import CORS\n\n"
     app_module += "app = Flask(__name__)\n" + textwrap.dedent(configuration)
     (tmp_path / "app.py").write_text(app_module)
-    env = {**os.environ, "NO_COLOR": "1"}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400"}  # the page shows whole lines
     env.pop("FLASK_APP", None)
     flask = Path(sys.executable).with_name("flask")
     done = subprocess.run(
