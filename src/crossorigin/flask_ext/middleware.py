@@ -94,7 +94,11 @@ class CORSMiddleware:
         exc_info: Any = None,
     ) -> Any:
         """The app's ``start_response``, with the governing policy's headers added."""
-        policy = self.state.for_response(environ)
+        state = self.state
+        if state.by_view():
+            policy = state.for_routed(environ)
+        else:  # the path alone decides
+            policy = state.for_path(environ.get("PATH_INFO") or "/")
         if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
             return start_response(status, headers, exc_info)
         decision = decide_environ(policy, environ)

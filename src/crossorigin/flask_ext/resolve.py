@@ -172,6 +172,10 @@ class CORSState:
         """The policy for a response, once Flask has routed the request (if it did)."""
         if not self.by_view():
             return self.for_path(environ.get("PATH_INFO") or "/")
+        return self.for_routed(environ)
+
+    def for_routed(self, environ: dict[str, Any]) -> Policy | None:
+        """:meth:`for_response` in an app where some policy depends on the view."""
         req = environ.get("werkzeug.request")
         if req is None or not isinstance(req, Request):  # a middleware below answered
             return self.for_path(environ.get("PATH_INFO") or "/")
