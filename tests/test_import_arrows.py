@@ -1,10 +1,11 @@
 """The import arrows between crossorigin's parts, read from the source of every module.
 
 core <- probe <- {doctor, flask_ext.inspect} <- {flask_ext.cli, testing}; the Flask
-middleware (the rest of flask_ext) needs only the core. Nothing imports a command-line
-module (doctor, flask_ext.cli) or testing: only the entry points load them. core, probe
-and doctor use the standard library alone (and publicsuffixlist, for the public-suffix
-rules), so ``crossorigin doctor`` runs without Flask.
+middleware (the rest of flask_ext) and the ASGI middleware (asgi) need only the core.
+Nothing imports a command-line module (doctor, flask_ext.cli) or testing: only the entry
+points load them. core, probe, doctor and asgi use the standard library alone (and
+publicsuffixlist, for the public-suffix rules), so ``crossorigin doctor`` runs without
+Flask.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"core", "probe", "middleware", "inspect"},
     "testing": {"core", "probe", "inspect"},
     "package": {"core", "middleware"},
+    "asgi": {"core"},
 }
-STDLIB_ONLY = ("core", "probe", "doctor")
+STDLIB_ONLY = ("core", "probe", "doctor", "asgi")
 #: The one runtime dependency besides Flask, for the public-suffix rules (core.hosts).
 NOT_FLASK = {"publicsuffixlist"}
 

@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 PAGES = (
     "index", "installation", "quickstart", "configuration", "errors", "reasons",
-    "troubleshooting", "migrating", "differences-from-flask-cors", "testing", "cli",
+    "troubleshooting", "migrating", "differences-from-flask-cors", "testing", "asgi", "cli",
     "security", "performance", "proxy", "api", "changes", "license",
 )  # fmt: skip
 

@@ -6,8 +6,11 @@ An id is never reused for another meaning.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 #: Stable error ids and a one-line title each. Grouped by hundreds:
@@ -185,3 +188,27 @@ class Problems:
         first.also = tuple(rest)
         first._render()
         raise first
+
+
+#: The crossorigin package directory: frames in it are not the user's call.
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def call_site() -> str | None:
+    """``file:line`` of the innermost frame outside crossorigin: the user's call.
+
+    The file is relative to the working directory when it is under it."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(_PACKAGE):
+            return f"{shown_path(filename)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None  # pragma: no cover - there is always a caller
+
+
+def shown_path(filename: str) -> str:
+    """A source file as messages write it: relative to the working directory when under it."""
+    path = os.path.abspath(filename)
+    cwd = os.getcwd() + os.sep
+    return path.removeprefix(cwd) if path.startswith(cwd) else filename

@@ -10,28 +10,18 @@ its routes.
 
 from __future__ import annotations
 
-import os
-import sys
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from types import FrameType
 from typing import Any, cast
 
 from flask import Blueprint, Flask, got_request_exception
 from flask.blueprints import BlueprintSetupState
 
-from ..core.errors import ConfigError, Problems, ResourceError, SetupError
-from ..core.options import (
-    OPTION_NAMES,
-    check_names,
-    config_key,
-    normalize_options,
-    options_from_config,
-)
-from ..core.paths import PathPattern, ResourceTable, parse_path_pattern
-from ..core.policy import Policy, build_policy, check_option_values
+from ..core.errors import ConfigError, Problems, SetupError, call_site, shown_path
+from ..core.options import normalize_options, options_from_config
+from ..core.resources import build_resource_table
 from .middleware import GOVERNED, CORSMiddleware, mark_uncaught_exception
 from .resolve import POLICY_ATTR, BlueprintScope, CORSState, PolicySource, endpoint_for
 
@@ -42,6 +32,7 @@ __all__ = [
     "POLICY_ATTR",
     "CORSState",
     "PolicySource",
+    "build_resource_table",
     "call_site",
     "collecting_config_errors",
     "endpoint_for",
@@ -56,103 +47,6 @@ EXTENSION_KEY = "cors"
 _initialised_blueprints: weakref.WeakKeyDictionary[Blueprint, str | None] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def build_resource_table(
-    layers: list[Mapping[str, Any]], *, config: Mapping[str, Any] | None = None
-) -> ResourceTable[Policy]:
-    """One policy per resource pattern, each over the shared option layers (after the
-    ``CORS_*`` keys of ``config``, when given).
-
-    Every resource is checked even after one fails, so the error lists them all. Each
-    value is checked once, in the layer that holds it: a bad shared value is one error,
-    not one per resource, and each error names its ``CORS_*`` key or resource pattern.
-    """
-    problems = Problems()
-    scoped: list[tuple[Mapping[str, Any], bool]] = [(layer, False) for layer in layers]
-    if config is not None:
-        scoped.insert(0, (config, True))
-    base: list[dict[str, Any]] = []
-    resources: Any = None
-    for layer, from_config in scoped:
-        found = Problems()
-        if from_config:
-            layer = options_from_config(layer, problems=found)
-        normalized = normalize_options(layer, problems=found)
-        if "resources" in normalized:
-            resources = normalized["resources"]
-        values = {k: v for k, v in normalized.items() if k != "resources"}
-        for name in LIST_OPTIONS.intersection(values):
-            values[name] = _valid_entries(name, values[name], found)
-        if from_config:
-            for error in found.errors:
-                error.locate(scope=_config_scope(error.option))
-        problems.errors += found.errors
-        base.append(values)
-    if isinstance(resources, Mapping):
-        items = list(resources.items())
-    elif isinstance(resources, (list, tuple, set, frozenset)):
-        items = [(key, {}) for key in resources]
-    else:
-        items = [("/*" if resources is None else resources, {})]
-    entries = []
-    for key, resource_options in items:
-        with problems.check(scope=None if resources is None else f"resources[{key!r}]"):
-            entries.append(_resource_entry(key, resource_options, base))
-    problems.raise_any()
-    return ResourceTable(entries)
-
-
-#: The options whose entries :func:`check_option_values` checks one by one.
-LIST_OPTIONS = frozenset({"origins", "methods", "allow_headers", "expose_headers"})
-
-
-def _valid_entries(name: str, entries: tuple[Any, ...], problems: Problems) -> tuple[Any, ...]:
-    """The entries of a shared option that pass their check; the others are recorded.
-
-    Each entry is checked here once, so the policies built over this layer (one per
-    resource) never find its errors again."""
-    valid = []
-    for entry in entries:
-        with problems.check():
-            check_option_values({name: (entry,)})
-            valid.append(entry)
-    return tuple(valid)
-
-
-def _config_scope(option: str | None) -> str:
-    key = option if option is None or option.startswith("CORS_") else config_key(option)
-    return "app.config" if key is None else f"app.config[{key!r}]"
-
-
-def _resource_entry(
-    key: Any, resource_options: Any, base: list[dict[str, Any]]
-) -> tuple[PathPattern, Policy]:
-    pattern = parse_path_pattern(key)
-    if not isinstance(resource_options, Mapping):
-        raise ResourceError(
-            "E402",
-            f"options for resource {key!r} must be a dict of CORS options, "
-            f"got {resource_options!r}",
-            option="resources",
-            value=resource_options,
-        )
-    problems = Problems()
-    with problems.check():
-        check_names(resource_options, where=f" in resources[{key!r}]")
-    if "resources" in resource_options:
-        problems.errors.append(
-            ResourceError(
-                "E402", f"resources[{key!r}] cannot contain 'resources'", option="resources"
-            )
-        )
-    known = {k: v for k, v in resource_options.items() if k in OPTION_NAMES and k != "resources"}
-    policy = None
-    with problems.check():
-        policy = build_policy(*base, known)
-    problems.raise_any()
-    assert policy is not None
-    return pattern, policy
 
 
 def get_state(app: Flask) -> CORSState:
@@ -203,29 +97,6 @@ def refuse(
     if found is None:
         raise error.with_traceback(None)
     found.extend(error.all)
-
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def call_site() -> str | None:
-    """``file:line`` of the innermost frame outside crossorigin: the user's call.
-
-    The file is relative to the working directory when it is under it."""
-    frame: FrameType | None = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not os.path.abspath(filename).startswith(_PACKAGE):
-            return f"{shown_path(filename)}:{frame.f_lineno}"
-        frame = frame.f_back
-    return None  # pragma: no cover - there is always a caller
-
-
-def shown_path(filename: str) -> str:
-    """A source file as messages write it: relative to the working directory when under it."""
-    path = os.path.abspath(filename)
-    cwd = os.getcwd() + os.sep
-    return path.removeprefix(cwd) if path.startswith(cwd) else filename
 
 
 class CORS:

@@ -1,0 +1,211 @@
+"""``CORSMiddleware(app, **options)``: the same policy for any ASGI 3 application.
+
+Options are those of ``CORS(app, ...)`` (``resources=`` included), checked at start-up
+with the same error ids. Every HTTP request, top to bottom:
+
+1. A path no resource pattern covers passes untouched.
+2. A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
+   whose policy answers preflights (``automatic_options``) is answered here, with the
+   status, headers and body the Flask extension sends; the app never sees it.
+3. Every other request goes to the app. As the app (or an error middleware inside
+   this one) starts its response, the decision is made, a refusal is logged, and the
+   decision's headers are applied to the response's header list.
+
+``lifespan`` and ``websocket`` scopes pass through untouched: a WebSocket handshake is
+not subject to CORS (check its ``Origin`` in the app). Standard library only.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+from .core.decide import Decision, Reason, decide, is_preflight
+from .core.errors import ConfigError, call_site
+from .core.header_list import add_decision
+from .core.headers import ACRH, ACRM, ACRPN, COOKIE, ORIGIN
+from .core.paths import ResourceTable, routing_path
+from .core.policy import Policy
+from .core.resources import build_resource_table
+from .core.respond import log_refusal, preflight_answer
+
+__all__ = ["CORSMiddleware"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+RawHeaders = Iterable[tuple[bytes, bytes]]
+
+#: The request headers a decision or a refusal line reads, by their ASGI (lower-case)
+#: name; the value is the name :func:`~crossorigin.core.decide.decide` looks up.
+_READ = {
+    b"origin": ORIGIN,
+    b"access-control-request-method": ACRM,
+    b"access-control-request-headers": ACRH,
+    b"access-control-request-private-network": ACRPN,
+    b"cookie": COOKIE,
+    b"host": "Host",
+}
+
+#: The status an uncaught exception becomes in an error middleware inside this one.
+_EXCEPTION_STATUS = 500
+
+
+class CORSMiddleware:
+    """Answers preflights; adds the policy's headers to every other HTTP response.
+
+    ``CORSMiddleware(app, origins=[...], resources={...}, ...)``: the options of
+    ``CORS(...)``; a refused configuration raises :class:`~crossorigin.ConfigError`.
+    ``debug=None`` (the default) means off: plain ASGI has no ``app.debug``.
+    """
+
+    __slots__ = ("app", "table")
+
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
+        try:
+            table = build_resource_table([options])
+        except ConfigError as error:
+            error.locate(site=call_site(), call="CORSMiddleware(...)")
+            raise error.with_traceback(None) from None
+        self.app = app
+        #: The policies by resource pattern, as ``CORS(app, ...)`` builds them.
+        self.table: ResourceTable[Policy] = table
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = routing_path(scope_path(scope))
+        policy = self.table.match(path)
+        if policy is None:
+            await self.app(scope, receive, send)
+            return
+        fields = request_fields(scope.get("headers", ()))
+        method: str = scope.get("method", "GET")
+        if (
+            method == "OPTIONS"
+            and policy.automatic_options
+            and is_preflight(method, fields.get(ORIGIN), fields.get(ACRM))
+        ):
+            await self.answer_preflight(policy, scope, path, fields, send)
+            return
+        debug = policy.debug is True
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                decision = decide(policy, method, fields)
+                if decision.reason is not Reason.ALLOWED:
+                    _log(decision, policy, scope, path, fields, debug)
+                message = dict(message)
+                message["headers"] = apply_to_raw(message.get("headers", ()), decision, debug)
+            await send(message)
+
+        if policy.intercept_exceptions:
+            await self.app(scope, receive, send_with_headers)
+        else:
+            await _leaving_exceptions_alone(self.app, scope, receive, send, send_with_headers)
+
+    async def answer_preflight(
+        self, policy: Policy, scope: Scope, path: str, fields: dict[str, str], send: Send
+    ) -> None:
+        decision = decide(policy, "OPTIONS", fields)
+        debug = policy.debug is True
+        _log(decision, policy, scope, path, fields, debug)
+        code, headers, body = preflight_answer(
+            decision, policy, debug=debug, path=path, origin=fields.get(ORIGIN), method="OPTIONS"
+        )
+        await send(
+            {"type": "http.response.start", "status": code, "headers": encode_headers(headers)}
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _leaving_exceptions_alone(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, send_with_headers: Send
+) -> None:
+    """``intercept_exceptions=False``: a 500 is held until the app returns. If the app
+    then raises, the 500 is what an error middleware made of the exception: it is sent
+    untouched and the exception goes on. A 500 the app returned gets its headers."""
+    held: list[Message] = []
+
+    async def holding(message: Message) -> None:
+        if held or (
+            message["type"] == "http.response.start" and message.get("status") == _EXCEPTION_STATUS
+        ):
+            held.append(message)
+        else:
+            await send_with_headers(message)
+
+    try:
+        await app(scope, receive, holding)
+    except Exception:
+        for message in held:
+            await send(message)
+        raise
+    if held:
+        await send_with_headers(held[0])
+        for message in held[1:]:
+            await send(message)
+
+
+def scope_path(scope: Scope) -> str:
+    """The request's path below the app's ``root_path``, as WSGI's ``PATH_INFO`` is
+    below ``SCRIPT_NAME`` (ASGI's ``path`` is already percent-decoded)."""
+    path: str = scope.get("path") or "/"
+    root: str = scope.get("root_path") or ""
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        path = path[len(root) :] or "/"
+    return path
+
+
+def request_fields(headers: RawHeaders) -> dict[str, str]:
+    """The request headers a decision reads, by their canonical names, decoded from
+    latin-1; a repeated header's values are joined with commas, as WSGI servers do."""
+    fields: dict[str, str] = {}
+    for raw_name, raw_value in headers:
+        name = _READ.get(raw_name) or _READ.get(raw_name.lower())
+        if name is None:
+            continue
+        value = raw_value.decode("latin-1")
+        fields[name] = f"{fields[name]},{value}" if name in fields else value
+    return fields
+
+
+def apply_to_raw(headers: RawHeaders, decision: Decision, debug: bool) -> list[tuple[bytes, bytes]]:
+    """An ASGI header list with the decision applied by
+    :func:`~crossorigin.core.header_list.add_decision` (latin-1, lower-case names)."""
+    decoded = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+    return encode_headers(add_decision(decoded, decision, debug))
+
+
+def encode_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1", "replace"))
+        for name, value in headers
+    ]
+
+
+def _log(
+    decision: Decision,
+    policy: Policy,
+    scope: Scope,
+    path: str,
+    fields: dict[str, str],
+    debug: bool,
+) -> None:
+    if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
+        return
+    log_refusal(
+        decision,
+        policy,
+        debug=debug,
+        path=path,
+        origin=fields.get(ORIGIN),
+        method=scope.get("method", ""),
+        scheme=scope.get("scheme") or "http",
+        host=fields.get("Host", ""),
+        stream=sys.stderr,
+    )
