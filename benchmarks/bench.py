@@ -316,7 +316,7 @@ def _cache_sizes(app: Any) -> str:
     """Sizes of crossorigin's caches, read-only, for the report."""
     state = app.extensions.get("cors")
     parts = []
-    path_cache = getattr(state, "_paths", None)
+    path_cache = getattr(state, "paths", None)
     if path_cache is not None:
         parts.append(f"path cache {len(path_cache)}")
     table = getattr(state, "table", None)

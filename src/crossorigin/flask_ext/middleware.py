@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextvars import ContextVar
 from functools import partial
+from logging import INFO
 from typing import TYPE_CHECKING, Any
 
 from flask import Config, Flask, request
 
-from ..core.decide import Reason
+from ..core.decide import Reason, decide_actual
 from ..core.header_list import add_decision
 from ..core.policy import Policy
 from .resolve import CORSState
@@ -28,6 +29,7 @@ from .response import (
     decide_environ,
     is_preflight_environ,
     log_refusal,
+    logger,
     preflight_answer,
 )
 
@@ -47,6 +49,7 @@ GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed"
 UNCAUGHT = "crossorigin.uncaught_exception"
 
 _ALLOWED = Reason.ALLOWED
+_UNKNOWN: Any = object()
 
 
 def mark_uncaught_exception(sender: Flask, exception: BaseException, **extra: Any) -> None:
@@ -69,6 +72,8 @@ class CORSMiddleware:
             policy = self.state.for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 return self.answer_preflight(policy, environ, start_response)
+        if self.state.path_only:  # no decorator to tell
+            return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
         token = GOVERNED.set(environ)
         try:
             return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
@@ -95,17 +100,28 @@ class CORSMiddleware:
     ) -> Any:
         """The app's ``start_response``, with the governing policy's headers added."""
         state = self.state
-        if state.by_view():
+        path_only = state.path_only
+        if path_only is None:  # settled once routes can no longer change
+            path_only = state.path_only = not state.by_view()
+        if path_only:
+            raw = environ.get("PATH_INFO") or "/"
+            policy = state.paths.get(raw, _UNKNOWN)
+            if policy is _UNKNOWN:
+                policy = state.for_path(raw)
+        else:
             policy = state.for_routed(environ)
-        else:  # the path alone decides
-            policy = state.for_path(environ.get("PATH_INFO") or "/")
         if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
             return start_response(status, headers, exc_info)
-        decision = decide_environ(policy, environ)
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "OPTIONS":  # a preflight the app answered (automatic_options=False)
+            decision = decide_environ(policy, environ)
+        else:
+            origin = environ.get("HTTP_ORIGIN")
+            decision = decide_actual(policy, method, origin, "HTTP_COOKIE" in environ)
         debug = policy.debug
         if debug is None:
             debug = self.config["DEBUG"]
-        if decision.reason is not _ALLOWED:
+        if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
             log_refusal(decision, policy, environ, debug)
         return start_response(status, add_decision(headers, decision, debug), exc_info)
 

@@ -74,21 +74,27 @@ class CORSState:
         self.table: ResourceTable[Policy] | None = None
         self.blueprints: dict[str, BlueprintScope] = {}
         self._prefixed: tuple[BlueprintScope, ...] = ()
-        #: Raw ``PATH_INFO`` -> policy, for apps where the path alone decides.
-        self._paths: dict[str, Policy | None] = {}
+        #: Raw ``PATH_INFO`` -> policy, for apps where the path alone decides; filled
+        #: and bounded by :meth:`for_path`.
+        self.paths: dict[str, Policy | None] = {}
+        #: True once a request has run and no policy depends on the view (Flask refuses
+        #: new routes after the first request); None until then, and after a change.
+        self.path_only: bool | None = None
         self._views_seen = -1
         self._decorated = False
 
     def set_table(self, table: ResourceTable[Policy]) -> None:
         self.table = table
-        self._paths.clear()
+        self.paths.clear()
+        self.path_only = None
 
     def add_blueprint(self, scope: BlueprintScope) -> None:
         self.blueprints[scope.name] = scope
         self._prefixed = tuple(
             sorted((s for s in self.blueprints.values() if s.prefix), key=lambda s: -len(s.prefix))
         )
-        self._paths.clear()
+        self.paths.clear()
+        self.path_only = None
 
     def by_view(self) -> bool:
         """True if some policy depends on which view serves the request (a decorator
@@ -151,13 +157,13 @@ class CORSState:
     def for_path(self, raw_path: str) -> Policy | None:
         """The policy for a raw ``PATH_INFO`` when no policy depends on the view."""
         try:
-            return self._paths[raw_path]
+            return self.paths[raw_path]
         except KeyError:
             policy = self.resolve(None, wsgi_path(raw_path))
             if len(raw_path) <= MAX_CACHED_PATH:
-                if len(self._paths) >= PATH_CACHE_SIZE:
-                    self._paths.clear()
-                self._paths[raw_path] = policy
+                if len(self.paths) >= PATH_CACHE_SIZE:
+                    self.paths.clear()
+                self.paths[raw_path] = policy
             return policy
 
     def for_preflight(self, environ: dict[str, Any]) -> Policy | None:
