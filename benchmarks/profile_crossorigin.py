@@ -167,7 +167,12 @@ def breakdown(case_tag: str) -> None:
     """Time every crossorigin step of the request path for ``case_tag`` on its own."""
     from crossorigin.core.decide import decide_actual
     from crossorigin.core.header_list import apply_decision, only_appends
-    from crossorigin.flask_ext.response import decide_environ, is_preflight_environ, logger
+    from crossorigin.flask_ext.response import (
+        debug_enabled,
+        decide_environ,
+        is_preflight_environ,
+        logger,
+    )
 
     case = find_case(case_tag)
     co = case_app("crossorigin", case)
@@ -220,7 +225,10 @@ def breakdown(case_tag: str) -> None:
     )
     row("resolve.py CORSState.for_response", lambda: state.for_response(env))
     row("response.py decide_environ (remembered answer)", lambda: decide_environ(policy, env))
-    row("middleware.py debug (app.config['DEBUG'])", lambda: middleware.debug(policy))
+    row(
+        "response.py debug_enabled (app.config['DEBUG'])",
+        lambda: debug_enabled(policy, co.config["DEBUG"]),
+    )
     row("logger.isEnabledFor(INFO) (refusals only)", lambda: logger.isEnabledFor(INFO))
     row(
         f"header_list.py only_appends ({len(view_headers)} view headers)",

@@ -43,7 +43,7 @@ def only_appends(headers: Iterable[tuple[str, str]], decision: Decision, debug: 
 
     That is: no debug header, nothing exposed from the response, and no response
     header named like a CORS, ``Vary`` or debug header (by first letter; an empty
-    name goes the general way). The per-request applier inlines the same test.
+    name goes the general way).
     """
     if debug or decision.expose_from_response:
         return False
@@ -58,13 +58,10 @@ def add_decision(
 ) -> list[tuple[str, str]]:
     """:func:`apply_decision`, by appending ``decision.appended`` when that is all
     applying does (see :func:`only_appends`): the common case, kept cheap."""
-    if debug or decision.expose_from_response:
-        return apply_decision(headers, decision, debug)
-    for name, _ in headers:
-        if name[:1] in _SUSPECT_INITIALS or not name:
-            return apply_decision(headers, decision)
-    headers += decision.appended
-    return headers
+    if only_appends(headers, decision, debug):
+        headers += decision.appended
+        return headers
+    return apply_decision(headers, decision, debug)
 
 
 def apply_decision(

@@ -140,7 +140,7 @@ def _add_headers(
 ) -> WerkzeugResponse:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
     decision = decide_environ(policy, environ)
-    debug = app.debug if policy.debug is None else policy.debug
+    debug = debug_enabled(policy, app.debug)
     if not decision.allowed:
         log_refusal(decision, policy, environ, debug)
     headers = response.headers

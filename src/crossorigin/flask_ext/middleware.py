@@ -26,6 +26,7 @@ from ..core.policy import Policy
 from .resolve import CORSState
 from .response import (
     WSGIEnvironment,
+    debug_enabled,
     decide_environ,
     is_preflight_environ,
     log_refusal,
@@ -49,7 +50,6 @@ GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed"
 UNCAUGHT = "crossorigin.uncaught_exception"
 
 _ALLOWED = Reason.ALLOWED
-_UNKNOWN: Any = object()
 
 
 def mark_uncaught_exception(sender: Flask, exception: BaseException, **extra: Any) -> None:
@@ -84,7 +84,7 @@ class CORSMiddleware:
         self, policy: Policy, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         decision = decide_environ(policy, environ)
-        debug = self.debug(policy)
+        debug = debug_enabled(policy, self.config["DEBUG"])
         log_refusal(decision, policy, environ, debug)
         status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
         start_response(status, headers)
@@ -99,17 +99,7 @@ class CORSMiddleware:
         exc_info: Any = None,
     ) -> Any:
         """The app's ``start_response``, with the governing policy's headers added."""
-        state = self.state
-        path_only = state.path_only
-        if path_only is None:  # settled once routes can no longer change
-            path_only = state.path_only = not state.by_view()
-        if path_only:
-            raw = environ.get("PATH_INFO") or "/"
-            policy = state.paths.get(raw, _UNKNOWN)
-            if policy is _UNKNOWN:
-                policy = state.for_path(raw)
-        else:
-            policy = state.for_routed(environ)
+        policy = self.state.for_response(environ)
         if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
             return start_response(status, headers, exc_info)
         method = environ.get("REQUEST_METHOD", "GET")
@@ -118,13 +108,7 @@ class CORSMiddleware:
         else:
             origin = environ.get("HTTP_ORIGIN")
             decision = decide_actual(policy, method, origin, "HTTP_COOKIE" in environ)
-        debug = policy.debug
-        if debug is None:
-            debug = self.config["DEBUG"]
+        debug = debug_enabled(policy, self.config["DEBUG"])
         if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
             log_refusal(decision, policy, environ, debug)
         return start_response(status, add_decision(headers, decision, debug), exc_info)
-
-    def debug(self, policy: Policy) -> bool:
-        """The policy's ``debug``, or ``app.debug`` when it is None (read per request)."""
-        return bool(self.config["DEBUG"]) if policy.debug is None else policy.debug

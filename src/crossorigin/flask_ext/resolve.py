@@ -7,7 +7,7 @@ preflight answered before routing, the endpoint it would be routed to).
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, cast
 
 from flask import Flask, Request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -24,6 +24,8 @@ POLICY_ATTR = "__crossorigin_policy__"
 PATH_CACHE_SIZE = 4096
 #: Longer paths are resolved every time rather than remembered.
 MAX_CACHED_PATH = 1024
+
+_UNKNOWN: Any = object()
 
 
 class PolicySource(NamedTuple):
@@ -156,15 +158,15 @@ class CORSState:
 
     def for_path(self, raw_path: str) -> Policy | None:
         """The policy for a raw ``PATH_INFO`` when no policy depends on the view."""
-        try:
-            return self.paths[raw_path]
-        except KeyError:
-            policy = self.resolve(None, wsgi_path(raw_path))
-            if len(raw_path) <= MAX_CACHED_PATH:
-                if len(self.paths) >= PATH_CACHE_SIZE:
-                    self.paths.clear()
-                self.paths[raw_path] = policy
-            return policy
+        known = self.paths.get(raw_path, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return cast("Policy | None", known)
+        policy = self.resolve(None, wsgi_path(raw_path))
+        if len(raw_path) <= MAX_CACHED_PATH:
+            if len(self.paths) >= PATH_CACHE_SIZE:
+                self.paths.clear()
+            self.paths[raw_path] = policy
+        return policy
 
     def for_preflight(self, environ: dict[str, Any]) -> Policy | None:
         """The policy for a preflight, before Flask routes it."""
@@ -176,7 +178,10 @@ class CORSState:
 
     def for_response(self, environ: dict[str, Any]) -> Policy | None:
         """The policy for a response, once Flask has routed the request (if it did)."""
-        if not self.by_view():
+        path_only = self.path_only
+        if path_only is None:  # settled here: Flask refuses new routes once a request ran
+            path_only = self.path_only = not self.by_view()
+        if path_only:
             return self.for_path(environ.get("PATH_INFO") or "/")
         return self.for_routed(environ)
 

@@ -10,7 +10,6 @@ from typing import Any
 from ..core.decide import Decision, Reason, decide_actual, decide_preflight, is_preflight
 from ..core.paths import routing_path
 from ..core.policy import Policy
-from ..core.respond import is_same_origin as core_is_same_origin
 from ..core.respond import log_refusal as core_log_refusal
 from ..core.respond import logger, status_line
 from ..core.respond import preflight_answer as core_preflight_answer
@@ -20,7 +19,6 @@ __all__ = [
     "debug_enabled",
     "decide_environ",
     "is_preflight_environ",
-    "is_same_origin",
     "log_refusal",
     "logger",
     "preflight_answer",
@@ -68,16 +66,6 @@ def wsgi_path(raw: str) -> str:
     return routing_path(raw.encode("latin-1", "replace").decode("utf-8", "replace"))
 
 
-def is_same_origin(environ: WSGIEnvironment) -> bool:
-    """True if the request's Origin is the server's own (see
-    :func:`~crossorigin.core.respond.is_same_origin`)."""
-    return core_is_same_origin(
-        environ.get("HTTP_ORIGIN"),
-        environ.get("wsgi.url_scheme", "http"),
-        str(environ.get("HTTP_HOST", "")),
-    )
-
-
 def log_refusal(
     decision: Decision, policy: Policy, environ: WSGIEnvironment, debug: bool = False
 ) -> None:
@@ -115,4 +103,5 @@ def preflight_answer(
 
 
 def debug_enabled(policy: Policy, app_debug: bool) -> bool:
+    """The policy's ``debug``, or the app's debug mode when it is None (read per request)."""
     return app_debug if policy.debug is None else policy.debug
