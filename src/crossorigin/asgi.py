@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from logging import INFO
+from typing import Any, cast
 
-from .core.decide import Decision, Reason, decide, is_preflight
+from .core.decide import Decision, Reason, decide, decide_actual, is_preflight
 from .core.errors import ConfigError, call_site
-from .core.header_list import add_decision
+from .core.header_list import RAW_SUSPECT_INITIALS, add_decision, only_appends
 from .core.headers import ACRH, ACRM, ACRPN, COOKIE, ORIGIN
-from .core.paths import ResourceTable, routing_path
+from .core.paths import ResourceTable, remember_path, routing_path
 from .core.policy import Policy
 from .core.resources import build_resource_table
-from .core.respond import log_refusal, preflight_answer
+from .core.respond import log_refusal, logger, preflight_answer
 
 __all__ = ["CORSMiddleware"]
 
@@ -53,6 +54,9 @@ _READ = {
 #: The status an uncaught exception becomes in an error middleware inside this one.
 _EXCEPTION_STATUS = 500
 
+_ALLOWED = Reason.ALLOWED
+_UNKNOWN: Any = object()
+
 
 class CORSMiddleware:
     """Answers preflights; adds the policy's headers to every other HTTP response.
@@ -62,7 +66,7 @@ class CORSMiddleware:
     ``debug=None`` (the default) means off: plain ASGI has no ``app.debug``.
     """
 
-    __slots__ = ("app", "table")
+    __slots__ = ("app", "paths", "table")
 
     def __init__(self, app: ASGIApp, **options: Any) -> None:
         try:
@@ -73,34 +77,52 @@ class CORSMiddleware:
         self.app = app
         #: The policies by resource pattern, as ``CORS(app, ...)`` builds them.
         self.table: ResourceTable[Policy] = table
+        #: Path below ``root_path`` -> policy, so a repeated path costs one lookup;
+        #: bounded by :func:`~crossorigin.core.paths.remember_path`, as under Flask.
+        self.paths: dict[str, Policy | None] = {}
+
+    def policy_for(self, path: str) -> Policy | None:
+        """The policy covering ``path`` (below ``root_path``, as sent), remembered."""
+        known = self.paths.get(path, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return cast("Policy | None", known)
+        policy = self.table.match(routing_path(path))
+        remember_path(self.paths, path, policy)
+        return policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = routing_path(scope_path(scope))
-        policy = self.table.match(path)
+        path = scope_path(scope)
+        policy = self.policy_for(path)
         if policy is None:
             await self.app(scope, receive, send)
             return
-        fields = request_fields(scope.get("headers", ()))
         method: str = scope.get("method", "GET")
-        if (
-            method == "OPTIONS"
-            and policy.automatic_options
-            and is_preflight(method, fields.get(ORIGIN), fields.get(ACRM))
-        ):
-            await self.answer_preflight(policy, scope, path, fields, send)
-            return
-        debug = policy.debug is True
+        headers: RawHeaders = scope.get("headers", ())
+        if method == "OPTIONS":
+            fields = request_fields(headers)
+            if policy.automatic_options and is_preflight(
+                method, fields.get(ORIGIN), fields.get(ACRM)
+            ):
+                await self.answer_preflight(policy, scope, routing_path(path), fields, send)
+                return
+            origin, credentialed = fields.get(ORIGIN), COOKIE in fields
+        else:
+            fields = None
+            origin, credentialed = origin_and_cookie(headers)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                decision = decide(policy, method, fields)
-                if decision.reason is not Reason.ALLOWED:
-                    _log(decision, policy, scope, path, fields, debug)
-                message = dict(message)
-                message["headers"] = apply_to_raw(message.get("headers", ()), decision, debug)
+                if fields is None:
+                    decision = decide_actual(policy, method, origin, credentialed)
+                else:  # a preflight the app answers (automatic_options=False)
+                    decision = decide(policy, method, fields)
+                debug = policy.debug is True
+                if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
+                    _log(decision, policy, scope, routing_path(path), debug)
+                message = with_decision(message, decision, debug)
             await send(message)
 
         if policy.intercept_exceptions:
@@ -113,7 +135,7 @@ class CORSMiddleware:
     ) -> None:
         decision = decide(policy, "OPTIONS", fields)
         debug = policy.debug is True
-        _log(decision, policy, scope, path, fields, debug)
+        _log(decision, policy, scope, path, debug)
         code, headers, body = preflight_answer(
             decision, policy, debug=debug, path=path, origin=fields.get(ORIGIN), method="OPTIONS"
         )
@@ -121,6 +143,24 @@ class CORSMiddleware:
             {"type": "http.response.start", "status": code, "headers": encode_headers(headers)}
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def with_decision(message: Message, decision: Decision, debug: bool) -> Message:
+    """The ``http.response.start`` message with the decision applied to its headers.
+
+    A new message when headers change: an app may send the same message object for
+    every response, so it is never modified. When the decision adds nothing, the
+    message itself."""
+    headers = message.get("headers", ())
+    if not isinstance(headers, (list, tuple)):
+        headers = list(headers)  # read twice below
+    if only_appends(headers, decision, debug, RAW_SUSPECT_INITIALS):
+        if not decision.raw_appended:
+            return message
+        new_headers = [*headers, *decision.raw_appended]
+    else:
+        new_headers = apply_to_raw(headers, decision, debug)
+    return {**message, "headers": new_headers}
 
 
 async def _leaving_exceptions_alone(
@@ -174,6 +214,32 @@ def request_fields(headers: RawHeaders) -> dict[str, str]:
     return fields
 
 
+def origin_and_cookie(headers: RawHeaders) -> tuple[str | None, bool]:
+    """What an actual request's decision reads: its ``Origin`` (read as
+    :func:`request_fields` reads it) and whether it carries cookies. One pass over the
+    usual lower-case names; any other spelling goes the general way."""
+    origin: bytes | None = None
+    cookie = False
+    for raw_name, raw_value in headers:
+        if raw_name == b"origin":
+            if origin is not None:
+                break  # repeated: joined by the general way
+            origin = raw_value
+        elif raw_name == b"cookie":
+            cookie = True
+        elif raw_name[:1] in _MIXED_CASE_INITIALS and raw_name.lower() in _DECISION_NAMES:
+            break
+    else:
+        return (None if origin is None else origin.decode("latin-1")), cookie
+    fields = request_fields(headers)
+    return fields.get(ORIGIN), COOKIE in fields
+
+
+#: First letters of a non-lower-case spelling of ``Origin`` or ``Cookie``.
+_MIXED_CASE_INITIALS = frozenset((b"O", b"C", b"o", b"c"))
+_DECISION_NAMES = frozenset((b"origin", b"cookie"))
+
+
 def apply_to_raw(headers: RawHeaders, decision: Decision, debug: bool) -> list[tuple[bytes, bytes]]:
     """An ASGI header list with the decision applied by
     :func:`~crossorigin.core.header_list.add_decision` (latin-1, lower-case names)."""
@@ -188,16 +254,10 @@ def encode_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, byte
     ]
 
 
-def _log(
-    decision: Decision,
-    policy: Policy,
-    scope: Scope,
-    path: str,
-    fields: dict[str, str],
-    debug: bool,
-) -> None:
+def _log(decision: Decision, policy: Policy, scope: Scope, path: str, debug: bool) -> None:
     if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
         return
+    fields = request_fields(scope.get("headers", ()))
     log_refusal(
         decision,
         policy,

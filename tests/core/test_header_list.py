@@ -6,6 +6,7 @@ import pytest
 
 from crossorigin.core.decide import Decision, Reason
 from crossorigin.core.header_list import (
+    RAW_SUSPECT_INITIALS,
     add_decision,
     apply_decision,
     merge_vary,
@@ -161,3 +162,26 @@ def test_only_appends_when_nothing_can_clash(
     assert only_appends(headers, decision, debug) is expected
     if expected:  # and then appending is exactly what applying does
         assert apply_decision(list(headers), decision, debug) == [*headers, *decision.appended]
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([(b"content-type", b"text/plain")], True),
+        ([(b"access-control-allow-origin", b"*")], False),
+        ([(b"Vary", b"Cookie")], False),
+        ([(b"x-request-id", b"1")], False),
+        ([(b"", b"x")], False),
+    ],
+)
+def test_only_appends_reads_asgi_names_with_the_raw_initials(
+    headers: list[tuple[bytes, bytes]], expected: bool
+) -> None:
+    assert only_appends(headers, GRANT, False, RAW_SUSPECT_INITIALS) is expected
+
+
+def test_raw_appended_is_appended_as_asgi_sends_it() -> None:
+    assert GRANT.raw_appended == tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in GRANT.appended
+    )
+    assert GRANT.raw_appended is GRANT.raw_appended  # encoded once

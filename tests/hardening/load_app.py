@@ -8,12 +8,11 @@ import re
 from flask import Flask
 
 from crossorigin import CORS
-from crossorigin.core import decide
-from crossorigin.flask_ext import resolve
+from crossorigin.core import decide, paths
 
 # Small caches make the load run go through many evictions (the bounded path).
 if os.environ.get("CROSSORIGIN_LOAD_CACHE_SIZE"):
-    resolve.PATH_CACHE_SIZE = decide.ANSWER_CACHE_SIZE = int(
+    paths.PATH_CACHE_SIZE = decide.ANSWER_CACHE_SIZE = int(
         os.environ["CROSSORIGIN_LOAD_CACHE_SIZE"]
     )
 

@@ -36,9 +36,8 @@ import pytest
 from flask import Flask
 
 from crossorigin import CORS, build_policy
-from crossorigin.core import decide
+from crossorigin.core import decide, paths
 from crossorigin.core.decide import Reason, decide_actual
-from crossorigin.flask_ext import resolve
 from crossorigin.flask_ext.extension import CORSState
 
 from . import load_app
@@ -404,7 +403,7 @@ def test_path_policies_are_correct_under_threads_with_evictions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A small remembered-path bound makes the threads evict all the time."""
-    monkeypatch.setattr(resolve, "PATH_CACHE_SIZE", 64)
+    monkeypatch.setattr(paths, "PATH_CACHE_SIZE", 64)
     app = Flask(__name__)
     CORS(
         app,

@@ -98,6 +98,15 @@ class Decision:
         """``headers`` plus ``Vary``: what a response without CORS or Vary headers gets."""
         return self.headers + (((VARY, self.vary),) if self.vary else ())
 
+    @cached_property
+    def raw_appended(self) -> tuple[tuple[bytes, bytes], ...]:
+        """``appended`` as an ASGI header list carries it (lower-case latin-1 names):
+        encoded once per decision, and the remembered answers keep their decisions."""
+        return tuple(
+            (name.lower().encode("latin-1"), value.encode("latin-1", "replace"))
+            for name, value in self.appended
+        )
+
 
 def is_preflight(method: str, origin: str | None, request_method: str | None) -> bool:
     """``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""

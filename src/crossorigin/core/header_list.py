@@ -36,19 +36,27 @@ def merge_vary(values: list[str], tokens: str) -> str | None:
 
 #: First letters of the header names that need the general path (CORS, Vary, debug).
 _SUSPECT_INITIALS = frozenset("AaVvXx")
+#: The same, for ASGI's header names (bytes; a set of its own, as bytes and text never
+#: compare equal).
+RAW_SUSPECT_INITIALS = frozenset(initial.encode("ascii") for initial in _SUSPECT_INITIALS)
 
 
-def only_appends(headers: Iterable[tuple[str, str]], decision: Decision, debug: bool) -> bool:
+def only_appends(
+    headers: Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]],
+    decision: Decision,
+    debug: bool,
+    initials: frozenset[str] | frozenset[bytes] = _SUSPECT_INITIALS,
+) -> bool:
     """True when applying ``decision`` is appending ``decision.appended``.
 
     That is: no debug header, nothing exposed from the response, and no response
     header named like a CORS, ``Vary`` or debug header (by first letter; an empty
-    name goes the general way).
+    name goes the general way). ASGI's bytes names pass ``RAW_SUSPECT_INITIALS``.
     """
     if debug or decision.expose_from_response:
         return False
     for name, _ in headers:  # noqa: SIM110 - a loop costs less than all() and a generator
-        if name[:1] in _SUSPECT_INITIALS or not name:
+        if name[:1] in initials or not name:
             return False
     return True
 

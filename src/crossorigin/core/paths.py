@@ -17,6 +17,12 @@ from .errors import ResourceError
 
 T = TypeVar("T")
 
+#: Distinct raw paths whose policy an integration remembers; cleared when full, so a
+#: flood of distinct paths cannot grow memory.
+PATH_CACHE_SIZE = 4096
+#: Longer paths are resolved every time rather than remembered.
+MAX_CACHED_PATH = 1024
+
 _REGEX_HINTS = re.compile(r"[\\^$()\[\]{}|+?]|\.\*|\.\+")
 _SLASHES = re.compile(r"//+")
 _REGEX_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
@@ -56,6 +62,16 @@ def routing_path(path: str) -> str:
     if path[:1] == "/" and path[1:2] != "/" and "//" not in path:
         return path  # the usual case: already routed form
     return "/" + _SLASHES.sub("/", path.lstrip("/"))
+
+
+def remember_path(cache: dict[str, T], raw_path: str, value: T) -> None:
+    """Remember ``value`` for ``raw_path`` in ``cache``, bounded: the rule every
+    integration's path cache follows (an overlong path is not remembered; a full cache
+    is cleared), so none of them can be grown by a flood of distinct paths."""
+    if len(raw_path) <= MAX_CACHED_PATH:
+        if len(cache) >= PATH_CACHE_SIZE:
+            cache.clear()
+        cache[raw_path] = value
 
 
 def parse_path_pattern(key: object) -> PathPattern:

@@ -13,17 +13,12 @@ from flask import Flask, Request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
-from ..core.paths import ResourceTable, routing_path
+from ..core.paths import ResourceTable, remember_path, routing_path
 from ..core.policy import Policy
 from .response import wsgi_path
 
 #: The attribute a decorated view carries its policy in.
 POLICY_ATTR = "__crossorigin_policy__"
-
-#: Distinct raw paths whose path-based policy is remembered; bounded.
-PATH_CACHE_SIZE = 4096
-#: Longer paths are resolved every time rather than remembered.
-MAX_CACHED_PATH = 1024
 
 _UNKNOWN: Any = object()
 
@@ -77,7 +72,7 @@ class CORSState:
         self.blueprints: dict[str, BlueprintScope] = {}
         self._prefixed: tuple[BlueprintScope, ...] = ()
         #: Raw ``PATH_INFO`` -> policy, for apps where the path alone decides; filled
-        #: and bounded by :meth:`for_path`.
+        #: by :meth:`for_path`, bounded by :func:`~crossorigin.core.paths.remember_path`.
         self.paths: dict[str, Policy | None] = {}
         #: True once a request has run and no policy depends on the view (Flask refuses
         #: new routes after the first request); None until then, and after a change.
@@ -162,10 +157,7 @@ class CORSState:
         if known is not _UNKNOWN:
             return cast("Policy | None", known)
         policy = self.resolve(None, wsgi_path(raw_path))
-        if len(raw_path) <= MAX_CACHED_PATH:
-            if len(self.paths) >= PATH_CACHE_SIZE:
-                self.paths.clear()
-            self.paths[raw_path] = policy
+        remember_path(self.paths, raw_path, policy)
         return policy
 
     def for_preflight(self, environ: dict[str, Any]) -> Policy | None:
