@@ -1,0 +1,191 @@
+"""Every row of the table of differences from Starlette's ``CORSMiddleware`` in
+``docs/asgi.md``, asserted on both sides.
+
+Each row wraps the same bare ASGI app in both middlewares and asserts what the row says
+each of them does. A row without a test, or a test without a row, fails under its own id
+(``row-N``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+
+from crossorigin import ConfigError
+from crossorigin.asgi import CORSMiddleware
+
+from .client import Answer, BareApp, call
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "asgi.md"
+TABLE_ROW = re.compile(r"^\| (?P<number>\d+) \|(?P<text>.*)\|\s*$")
+
+APP = "https://app.example.com"
+EVIL = "https://evil.example.net"
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+ACAM = "access-control-allow-methods"
+
+
+def starlette(**options: Any) -> StarletteCORS:
+    return StarletteCORS(BareApp(), **options)
+
+
+def ours(**options: Any) -> CORSMiddleware:
+    return CORSMiddleware(BareApp(), **options)
+
+
+def get(app: Any, origin: str | None = None, path: str = "/api/items") -> Answer:
+    return call(app, "GET", path, {} if origin is None else {"Origin": origin})
+
+
+def preflight(app: Any, origin: str, path: str = "/api/items") -> Answer:
+    headers = {"Origin": origin, "Access-Control-Request-Method": "PUT"}
+    return call(app, "OPTIONS", path, headers)
+
+
+def refused(**options: Any) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        ours(**options)
+    return info.value
+
+
+class SendsVaryOrigin:
+    """An app that already says its response depends on the Origin."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"text/plain"), (b"vary", b"Origin")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    says: tuple[str, ...]  # phrases the row of the table must contain
+    check: Callable[[pytest.LogCaptureFixture], None]
+
+
+ROWS: dict[int, Row] = {}
+
+
+def row(number: int, *says: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(check: Callable[..., None]) -> Callable[..., None]:
+        assert number not in ROWS, f"two tests for row {number}"
+        ROWS[number] = Row(says, check)
+        return check
+
+    return register
+
+
+@row(1, '"app.example.com"', '"https://app.example.com/"', "silently", "E101", "trailing slash")
+def configuration(caplog: pytest.LogCaptureFixture) -> None:
+    theirs = starlette(allow_origins=["app.example.com", "https://app.example.com/"])
+    assert ACAO not in get(theirs, APP).cors()
+    assert refused(origins=["app.example.com"]).id == "E101"
+    assert get(ours(origins=["https://app.example.com/"]), APP).cors()[ACAO] == APP
+
+
+@row(2, 'allow_origins=["*"]', "allow_credentials=True", "E301")
+def any_origin_with_credentials(caplog: pytest.LogCaptureFixture) -> None:
+    theirs = starlette(allow_origins=["*"], allow_credentials=True)
+    assert {ACAO: EVIL, ACAC: "true"}.items() <= get(theirs, EVIL).cors().items()
+    assert preflight(theirs, EVIL).cors()[ACAO] == EVIL
+    assert refused(origins="*", supports_credentials=True).id == "E301"
+
+
+@row(3, "every response that is not a preflight", "`Vary: Origin, Origin`", "never repeated")
+def vary_origin(caplog: pytest.LogCaptureFixture) -> None:
+    # The same answer for every origin: Starlette still varies; crossorigin does not.
+    theirs = starlette(allow_origins=["*"])
+    for origin in (APP, None):
+        assert get(theirs, origin).cors() == {
+            **({ACAO: "*"} if origin else {}),
+            "vary": "Origin",
+        }
+        assert get(ours(origins="*"), origin).cors() == {ACAO: "*"}
+    # An answer that depends on the Origin: both vary, granted or refused.
+    for origin in (APP, EVIL, None):
+        assert get(starlette(allow_origins=[APP]), origin).cors()["vary"] == "Origin"
+        assert get(ours(origins=[APP]), origin).cors()["vary"] == "Origin"
+    # The app already varies by Origin.
+    theirs_app = StarletteCORS(SendsVaryOrigin(), allow_origins=[APP])
+    ours_app = CORSMiddleware(SendsVaryOrigin(), origins=[APP])
+    assert get(theirs_app, APP).all("Vary") == ["Origin, Origin"]
+    assert get(ours_app, APP).all("Vary") == ["Origin"]
+
+
+@row(4, "`400`", "Disallowed CORS origin", "`403`", "no `Access-Control-*` header")
+def refused_preflight(caplog: pytest.LogCaptureFixture) -> None:
+    theirs = preflight(starlette(allow_origins=[APP], allow_methods=["PUT"]), EVIL)
+    assert theirs.status == 400
+    assert theirs.body == b"Disallowed CORS origin"
+    assert theirs.cors()[ACAM] == "PUT"
+    caplog.set_level(logging.INFO, logger="crossorigin")
+    answer = preflight(ours(origins=[APP], methods=["PUT"]), EVIL)
+    assert answer.status == 403
+    assert answer.body == b"CORS preflight refused: origin-not-allowed\n"
+    assert [name for name in answer.cors() if name.startswith("access-control-")] == []
+    [line] = [r.getMessage() for r in caplog.records if r.name == "crossorigin"]
+    assert line.startswith("CORS origin-not-allowed: ") and EVIL in line
+
+
+@row(5, "every path", "`resources=`", "passes untouched")
+def paths(caplog: pytest.LogCaptureFixture) -> None:
+    assert get(starlette(allow_origins=[APP]), APP, "/other").cors()[ACAO] == APP
+    scoped = ours(resources={"/api/*": {"origins": [APP]}})
+    assert get(scoped, APP).cors()[ACAO] == APP
+    assert get(scoped, APP, "/other").cors() == {}
+    inner = BareApp()
+    assert preflight(CORSMiddleware(inner, resources={"/api/*": {}}), APP, "/other").cors() == {}
+    assert [scope["path"] for scope in inner.calls] == ["/other"]  # the app answered it
+
+
+@row(6, "none", "`debug=True`", "`X-CORS-Decision`")
+def debugging(caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(TypeError):
+        starlette(allow_origins=[APP], debug=True)
+    assert get(starlette(allow_origins=[APP]), EVIL).get("X-CORS-Decision") is None
+    loud = ours(origins=[APP], debug=True)
+    assert get(loud, EVIL).get("X-CORS-Decision") == "actual; origin-not-allowed"
+    assert b"evil.example.net" in preflight(loud, EVIL).body
+
+
+# --- the table and the tests, row by row --------------------------------------------------------
+
+
+def table() -> dict[int, str]:
+    """The rows of the page's table, by number."""
+    rows: dict[int, str] = {}
+    for line in PAGE.read_text(encoding="utf-8").splitlines():
+        match = TABLE_ROW.match(line)
+        if match:
+            number = int(match["number"])
+            assert number not in rows, f"row {number} twice in {PAGE.name}"
+            rows[number] = match["text"]
+    return rows
+
+
+TABLE = table()
+
+
+def test_the_rows_are_numbered_from_one() -> None:
+    assert list(TABLE) == list(range(1, len(TABLE) + 1))
+
+
+@pytest.mark.parametrize("number", sorted(TABLE.keys() | ROWS.keys()), ids=lambda n: f"row-{n}")
+def test_row(number: int, caplog: pytest.LogCaptureFixture) -> None:
+    assert number in TABLE, f"a test for row {number}, which {PAGE.name} does not have"
+    assert number in ROWS, f"row {number} of {PAGE.name} has no test"
+    text, expected = TABLE[number], ROWS[number]
+    for phrase in expected.says:
+        assert phrase in text, f"row {number} no longer says {phrase!r}: {text}"
+    expected.check(caplog)
