@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
+import asgi_bench
 import bench
 import cases
 
@@ -37,3 +39,49 @@ def test_quartiles_are_the_middle_half() -> None:
     assert bench.quartiles([1.0, 2.0, 3.0]) == (1.0, 3.0)
     low, high = bench.quartiles([float(v) for v in range(1, 101)])
     assert 25 <= low <= 26 and 75 <= high <= 76
+
+
+# -- the ASGI benchmark -------------------------------------------------------------------
+
+ASGI_STACKS, ASGI_SKIPPED = asgi_bench.stacks()
+
+
+@pytest.mark.parametrize("stack", ASGI_STACKS, ids=lambda s: s.name)
+@pytest.mark.parametrize("case", asgi_bench.CASES, ids=lambda c: c.name)
+def test_each_asgi_case_grants_exactly_what_it_says_in_every_library(
+    stack: asgi_bench.Stack, case: asgi_bench.AsgiCase
+) -> None:
+    apps = asgi_bench.case_apps(stack, case)
+    assert list(apps) == ["bare", stack.comparison, "crossorigin"]
+    scope = asgi_bench.make_scope(case.request)
+    assert asyncio.run(asgi_bench.check_responses(stack, case, apps, scope)) == ""
+
+
+def test_a_wrong_asgi_answer_is_reported_before_timing() -> None:
+    stack = ASGI_STACKS[0]
+    case = next(c for c in asgi_bench.CASES if "simple" in c.tags)
+    refusing = asgi_bench.Config(origins=("https://other.example.com",))
+    apps = {"bare": stack.build("bare", None), "crossorigin": stack.build("crossorigin", refusing)}
+    scope = asgi_bench.make_scope(case.request)
+    problem = asyncio.run(asgi_bench.check_responses(stack, case, apps, scope))
+    assert problem == "crossorigin: ACAO missing"
+
+
+def test_the_asgi_preflight_is_answered_by_the_cors_libraries_not_the_app() -> None:
+    stack = ASGI_STACKS[0]
+    case = next(c for c in asgi_bench.CASES if "preflight" in c.tags)
+    scope = asgi_bench.make_scope(case.request)
+    for lib, app in asgi_bench.case_apps(stack, case).items():
+        answer = asyncio.run(asgi_bench.call(app, scope))
+        expected = stack.options_status if lib == "bare" else 200
+        assert answer.status == expected, lib
+        if lib != "bare":
+            assert "PUT" in answer.headers["access-control-allow-methods"], lib
+
+
+def test_a_stack_that_cannot_run_says_why() -> None:
+    names = [s.name for s in ASGI_STACKS]
+    assert "Starlette" in names
+    if "Quart" not in names:
+        [line] = ASGI_SKIPPED
+        assert line.startswith("Quart skipped: ") and line.endswith(" not installed")

@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from logging import INFO
 from typing import Any, cast
 
-from .core.decide import Decision, Reason, decide, decide_actual, is_preflight
+from .core.decide import ANSWER_CACHE_SIZE, Decision, Reason, decide, decide_actual, is_preflight
 from .core.errors import ConfigError, call_site
 from .core.header_list import RAW_SUSPECT_INITIALS, add_decision, only_appends
 from .core.headers import ACRH, ACRM, ACRPN, COOKIE, ORIGIN
-from .core.paths import ResourceTable, remember_path, routing_path
+from .core.paths import MAX_CACHED_PATH, ResourceTable, remember_path, routing_path
 from .core.policy import Policy
 from .core.resources import build_resource_table
 from .core.respond import log_refusal, logger, preflight_answer
@@ -39,6 +39,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 RawHeaders = Iterable[tuple[bytes, bytes]]
+#: (id of the policy, Origin, Access-Control-Request-Method, -Headers, -Private-Network).
+PreflightKey = tuple[int, str | None, str | None, str | None, str | None]
+#: The decision (for the refusal line), status, encoded headers and body.
+PreflightAnswer = tuple[Decision, int, tuple[tuple[bytes, bytes], ...], bytes]
 
 #: The request headers a decision or a refusal line reads, by their ASGI (lower-case)
 #: name; the value is the name :func:`~crossorigin.core.decide.decide` looks up.
@@ -66,7 +70,7 @@ class CORSMiddleware:
     ``debug=None`` (the default) means off: plain ASGI has no ``app.debug``.
     """
 
-    __slots__ = ("app", "paths", "table")
+    __slots__ = ("app", "paths", "preflights", "table")
 
     def __init__(self, app: ASGIApp, **options: Any) -> None:
         try:
@@ -80,6 +84,8 @@ class CORSMiddleware:
         #: Path below ``root_path`` -> policy, so a repeated path costs one lookup;
         #: bounded by :func:`~crossorigin.core.paths.remember_path`, as under Flask.
         self.paths: dict[str, Policy | None] = {}
+        #: What a preflight is answered, by policy and the request headers it reads.
+        self.preflights: dict[PreflightKey, PreflightAnswer] = {}
 
     def policy_for(self, path: str) -> Policy | None:
         """The policy covering ``path`` (below ``root_path``, as sent), remembered."""
@@ -94,8 +100,10 @@ class CORSMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope_path(scope)
-        policy = self.policy_for(path)
+        path = scope_path(scope) if scope.get("root_path") else scope.get("path") or "/"
+        policy = self.paths.get(path, _UNKNOWN)
+        if policy is _UNKNOWN:
+            policy = self.policy_for(path)
         if policy is None:
             await self.app(scope, receive, send)
             return
@@ -113,7 +121,9 @@ class CORSMiddleware:
             fields = None
             origin, credentialed = origin_and_cookie(headers)
 
-        async def send_with_headers(message: Message) -> None:
+        def send_with_headers(message: Message) -> Awaitable[None]:
+            # Not a coroutine function: the server's own send is awaited by the app,
+            # with no frame of this middleware in between.
             if message["type"] == "http.response.start":
                 if fields is None:
                     decision = decide_actual(policy, method, origin, credentialed)
@@ -123,7 +133,7 @@ class CORSMiddleware:
                 if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
                     _log(decision, policy, scope, routing_path(path), debug)
                 message = with_decision(message, decision, debug)
-            await send(message)
+            return send(message)
 
         if policy.intercept_exceptions:
             await self.app(scope, receive, send_with_headers)
@@ -133,16 +143,33 @@ class CORSMiddleware:
     async def answer_preflight(
         self, policy: Policy, scope: Scope, path: str, fields: dict[str, str], send: Send
     ) -> None:
-        decision = decide(policy, "OPTIONS", fields)
         debug = policy.debug is True
-        _log(decision, policy, scope, path, debug)
-        code, headers, body = preflight_answer(
-            decision, policy, debug=debug, path=path, origin=fields.get(ORIGIN), method="OPTIONS"
-        )
-        await send(
-            {"type": "http.response.start", "status": code, "headers": encode_headers(headers)}
-        )
+        origin = fields.get(ORIGIN)
+        key = (id(policy), origin, fields.get(ACRM), fields.get(ACRH), fields.get(ACRPN))
+        known = self.preflights.get(key)
+        if known is None:
+            decision = decide(policy, "OPTIONS", fields)
+            code, headers, body = preflight_answer(
+                decision, policy, debug=debug, path=path, origin=origin, method="OPTIONS"
+            )
+            known = (decision, code, tuple(encode_headers(headers)), body)
+            if not debug and not policy.origins.has_callables:
+                # Without debug the answer depends on these request headers alone (a
+                # debug body quotes the path); a callable is asked every time.
+                self.remember_preflight(key, known)
+        decision, code, raw_headers, body = known
+        if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
+            _log(decision, policy, scope, path, debug)
+        await send({"type": "http.response.start", "status": code, "headers": list(raw_headers)})
         await send({"type": "http.response.body", "body": body})
+
+    def remember_preflight(self, key: PreflightKey, answer: PreflightAnswer) -> None:
+        """Bounded as a policy's remembered answers are: cleared when full, and a key
+        longer than a path may be is not remembered."""
+        if sum(len(part) for part in key[1:] if part is not None) <= MAX_CACHED_PATH:
+            if len(self.preflights) >= ANSWER_CACHE_SIZE:
+                self.preflights.clear()
+            self.preflights[key] = answer
 
 
 def with_decision(message: Message, decision: Decision, debug: bool) -> Message:
@@ -160,7 +187,9 @@ def with_decision(message: Message, decision: Decision, debug: bool) -> Message:
         new_headers = [*headers, *decision.raw_appended]
     else:
         new_headers = apply_to_raw(headers, decision, debug)
-    return {**message, "headers": new_headers}
+    message = dict(message)
+    message["headers"] = new_headers
+    return message
 
 
 async def _leaving_exceptions_alone(
@@ -227,7 +256,9 @@ def origin_and_cookie(headers: RawHeaders) -> tuple[str | None, bool]:
             origin = raw_value
         elif raw_name == b"cookie":
             cookie = True
-        elif raw_name[:1] in _MIXED_CASE_INITIALS and raw_name.lower() in _DECISION_NAMES:
+        elif (
+            raw_name and raw_name[0] in _MIXED_CASE_INITIALS and raw_name.lower() in _DECISION_NAMES
+        ):
             break
     else:
         return (None if origin is None else origin.decode("latin-1")), cookie
@@ -236,7 +267,7 @@ def origin_and_cookie(headers: RawHeaders) -> tuple[str | None, bool]:
 
 
 #: First letters of a non-lower-case spelling of ``Origin`` or ``Cookie``.
-_MIXED_CASE_INITIALS = frozenset((b"O", b"C", b"o", b"c"))
+_MIXED_CASE_INITIALS = frozenset(b"OoCc")
 _DECISION_NAMES = frozenset((b"origin", b"cookie"))
 
 

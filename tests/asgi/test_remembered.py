@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import sys
 from typing import Any
 
@@ -28,9 +29,9 @@ class Quiet:
 
 
 def test_a_flood_of_distinct_paths_and_origins_keeps_memory_flat() -> None:
-    """Once past its bounds, more distinct paths and origins add no allocated memory
-    blocks (one more remembered path or origin would add at least one each). Each round
-    is as long as the path bound, so every round leaves the caches equally full."""
+    """Once past its bounds, more distinct paths, origins and preflights add no allocated
+    memory blocks (one more remembered path or origin would add at least one each). Each
+    round is as long as the path bound, so every round leaves the caches equally full."""
     app = CORSMiddleware(Quiet(), resources={"/api/*": {"origins": ["https://*.example.com"]}})
     granted: list[bytes | None] = []
 
@@ -45,6 +46,9 @@ def test_a_flood_of_distinct_paths_and_origins_keeps_memory_flat() -> None:
         for i in range(first, first + PATH_CACHE_SIZE):
             origin = f"https://t{i}.example.com"
             await app(http_scope("GET", f"/api/items/{i}", {"Origin": origin}), receive, send)
+            assert granted.pop() == origin.encode()
+            preflight = {"Origin": origin, "Access-Control-Request-Method": "PUT"}
+            await app(http_scope("OPTIONS", "/api/items", preflight), receive, send)
             assert granted.pop() == origin.encode()
 
     counts = []
@@ -125,3 +129,38 @@ def _answer(sent: list[Message]) -> dict[bytes, bytes]:
     """The response headers by lower-case name."""
     start = next(m for m in sent if m["type"] == "http.response.start")
     return {bytes(name).lower(): bytes(value) for name, value in start["headers"]}
+
+
+def test_preflights_to_a_callable_are_asked_every_time() -> None:
+    answers = iter([True, False, True])
+    app = CORSMiddleware(BareApp(), origins=lambda origin: next(answers))
+    preflight = {"Origin": A, "Access-Control-Request-Method": "PUT"}
+    statuses = [call(app, "OPTIONS", "/api/items", preflight).status for _ in range(3)]
+    assert statuses == [200, 403, 200]
+
+
+def test_a_remembered_refusal_is_logged_every_time(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="crossorigin")
+    app = CORSMiddleware(BareApp(), origins=[A])
+    preflight = {"Origin": B, "Access-Control-Request-Method": "PUT"}
+    for _ in range(2):
+        assert call(app, "OPTIONS", "/api/items", preflight).status == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "crossorigin"]
+    assert len(lines) == 2 and lines[0] == lines[1]
+
+
+def test_a_debug_preflight_quotes_each_path() -> None:
+    app = CORSMiddleware(BareApp(), origins=[A], debug=True)
+    preflight = {"Origin": B, "Access-Control-Request-Method": "PUT"}
+    for path in ("/api/one", "/api/two"):
+        assert path.encode() in call(app, "OPTIONS", path, preflight).body
+
+
+def test_a_remembered_preflight_answer_is_sent_as_a_new_header_list() -> None:
+    """A middleware outside may add to the header list it is given."""
+    app = CORSMiddleware(BareApp(), origins=[A])
+    preflight = {"Origin": A, "Access-Control-Request-Method": "PUT"}
+    first = drive(app, http_scope("OPTIONS", "/api/items", preflight))[0]
+    first["headers"].append((b"x-added", b"1"))
+    second = drive(app, http_scope("OPTIONS", "/api/items", preflight))[0]
+    assert (b"x-added", b"1") not in second["headers"]

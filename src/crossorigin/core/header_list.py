@@ -36,16 +36,15 @@ def merge_vary(values: list[str], tokens: str) -> str | None:
 
 #: First letters of the header names that need the general path (CORS, Vary, debug).
 _SUSPECT_INITIALS = frozenset("AaVvXx")
-#: The same, for ASGI's header names (bytes; a set of its own, as bytes and text never
-#: compare equal).
-RAW_SUSPECT_INITIALS = frozenset(initial.encode("ascii") for initial in _SUSPECT_INITIALS)
+#: The same for ASGI's bytes names, whose first item is an int.
+RAW_SUSPECT_INITIALS = frozenset(b"AaVvXx")
 
 
 def only_appends(
     headers: Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]],
     decision: Decision,
     debug: bool,
-    initials: frozenset[str] | frozenset[bytes] = _SUSPECT_INITIALS,
+    initials: frozenset[str] | frozenset[int] = _SUSPECT_INITIALS,
 ) -> bool:
     """True when applying ``decision`` is appending ``decision.appended``.
 
@@ -56,7 +55,7 @@ def only_appends(
     if debug or decision.expose_from_response:
         return False
     for name, _ in headers:  # noqa: SIM110 - a loop costs less than all() and a generator
-        if name[:1] in initials or not name:
+        if not name or name[0] in initials:
             return False
     return True
 
