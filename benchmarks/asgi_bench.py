@@ -12,8 +12,10 @@ Quart: quart-cors and ``crossorigin.quart.CORS`` (skipped when those are not ins
 Each request is one call of the ASGI app, ``await app(scope_copy, receive, send)``, on a
 scope prepared once, in one event loop: no sockets, no HTTP client. The batches are
 timed and interleaved as in ``bench.py`` (bare and crossorigin back to back, which goes
-first alternating, the comparison before or after the pair; thread CPU time; medians of
-the per-batch times and ratios; a disturbed case runs more batches).
+first alternating, the others before or after the pair; thread CPU time; medians of the
+per-batch times and ratios; a disturbed case runs more batches). The others are the
+comparison and a floor: the bare app inside a middleware that only appends two fixed
+headers to every response, the least any CORS middleware does.
 
 Timing is not a test: targets print PASS or MISS and the exit status is 0 either way.
 """
@@ -228,6 +230,31 @@ def quart_app(lib: str, config: Config | None) -> ASGIApp:
     return cast(ASGIApp, app)
 
 
+class AppendOnly:
+    """The least a CORS middleware does on every response: wrap ``send`` and append two
+    fixed headers to the response's start. Timed beside the others as a floor."""
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        def appending(message: Message) -> Any:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = [*message.get("headers", ()), *_FIXED]
+            return send(message)
+
+        await self.app(scope, receive, appending)
+
+
+_FIXED = ((b"access-control-allow-origin", b"*"), (b"vary", b"Origin"))
+
+#: The reference column: the bare app inside :class:`AppendOnly`.
+FLOOR = "append-only"
+
+
 def stacks() -> tuple[list[Stack], list[str]]:
     """The stacks that can run here, and a line for each that cannot."""
     found = [
@@ -344,6 +371,7 @@ class Result:
     us: dict[str, float]  # median microseconds per request, per library
     ratio_bare: float  # crossorigin / bare, median of per-batch ratios
     ratio_other: float  # crossorigin / the comparison, median of per-batch ratios
+    ratio_floor: float  # append-only / bare, median of per-batch ratios
     spread: tuple[float, float]  # quartiles of the per-batch crossorigin / bare ratios
     check: str
     batches: int
@@ -355,6 +383,11 @@ def libs(stack: Stack) -> tuple[str, str, str]:
 
 def case_apps(stack: Stack, case: AsgiCase) -> dict[str, ASGIApp]:
     return {lib: stack.build(lib, None if lib == "bare" else case.config) for lib in libs(stack)}
+
+
+def timed_apps(stack: Stack, case: AsgiCase) -> dict[str, ASGIApp]:
+    """:func:`case_apps`, and the floor: the bare app inside :class:`AppendOnly`."""
+    return {**case_apps(stack, case), FLOOR: AppendOnly(stack.build("bare", None))}
 
 
 async def check_responses(
@@ -379,9 +412,9 @@ def _ratios(samples: dict[str, list[float]], lib: str, other: str) -> list[float
 
 
 async def bench_case(stack: Stack, case: AsgiCase, batches: int, batch_seconds: float) -> Result:
-    apps = case_apps(stack, case)
+    apps = timed_apps(stack, case)
     scope = make_scope(case.request)
-    check = await check_responses(stack, case, apps, scope)
+    check = await check_responses(stack, case, case_apps(stack, case), scope)
     sizes: dict[str, int] = {}
     for lib, app in apps.items():  # warm up, and size each app's batch
         n, elapsed = 8, 0.0
@@ -393,10 +426,10 @@ async def bench_case(stack: Stack, case: AsgiCase, batches: int, batch_seconds: 
         sizes[lib] = max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
     other = stack.comparison
     orders = [
-        ["bare", "crossorigin", other],
-        [other, "crossorigin", "bare"],
-        ["crossorigin", "bare", other],
-        [other, "bare", "crossorigin"],
+        ["bare", "crossorigin", other, FLOOR],
+        [FLOOR, other, "crossorigin", "bare"],
+        ["crossorigin", "bare", FLOOR, other],
+        [other, FLOOR, "bare", "crossorigin"],
     ]
     samples: dict[str, list[float]] = {lib: [] for lib in apps}
     done = 0
@@ -415,6 +448,7 @@ async def bench_case(stack: Stack, case: AsgiCase, batches: int, batch_seconds: 
         {lib: statistics.median(values) for lib, values in samples.items()},
         statistics.median(to_bare),
         statistics.median(_ratios(samples, "crossorigin", other)),
+        statistics.median(_ratios(samples, FLOOR, "bare")),
         quartiles(to_bare),
         check,
         done,
@@ -433,9 +467,9 @@ def print_table(stack: Stack, results: list[Result], batches: int) -> None:
     print(f"{stack.name} ({stack.versions})\n")
     print(
         f"| case | bare µs | {other} µs | crossorigin µs | co/bare | co/{other} "
-        "| co/bare middle half | notes |"
+        f"| co/bare middle half | {FLOOR}/bare | notes |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | --- |")
     for r in results:
         note = r.case.note
         if r.batches > batches:
@@ -445,7 +479,8 @@ def print_table(stack: Stack, results: list[Result], batches: int) -> None:
         print(
             f"| {r.case.name} | {_fmt_us(r.us['bare'])} | {_fmt_us(r.us[other])} "
             f"| {_fmt_us(r.us['crossorigin'])} | {_fmt_ratio(r.ratio_bare)} "
-            f"| {_fmt_ratio(r.ratio_other)} | {_fmt_spread(r.spread)} | {note} |"
+            f"| {_fmt_ratio(r.ratio_other)} | {_fmt_spread(r.spread)} "
+            f"| {_fmt_ratio(r.ratio_floor)} | {note} |"
         )
 
 
