@@ -11,6 +11,11 @@ with the same error ids. Every HTTP request, top to bottom:
    this one) starts its response, the decision is made, a refusal is logged, and the
    decision's headers are applied to the response's header list.
 
+What is remembered between requests is bounded: the policy per path (the rule of
+:func:`~crossorigin.core.paths.remember_path`, as under Flask), the decision per origin,
+method and cookie (``Policy.answers``, with each decision's headers encoded once), and
+the whole answer per preflight shape.
+
 ``lifespan`` and ``websocket`` scopes pass through untouched: a WebSocket handshake is
 not subject to CORS (check its ``Origin`` in the app). Standard library only.
 """
@@ -70,7 +75,7 @@ class CORSMiddleware:
     ``debug=None`` (the default) means off: plain ASGI has no ``app.debug``.
     """
 
-    __slots__ = ("app", "paths", "preflights", "table")
+    __slots__ = ("_table", "app", "paths", "preflights")
 
     def __init__(self, app: ASGIApp, **options: Any) -> None:
         try:
@@ -79,13 +84,24 @@ class CORSMiddleware:
             error.locate(site=call_site(), call="CORSMiddleware(...)")
             raise error.with_traceback(None) from None
         self.app = app
-        #: The policies by resource pattern, as ``CORS(app, ...)`` builds them.
-        self.table: ResourceTable[Policy] = table
         #: Path below ``root_path`` -> policy, so a repeated path costs one lookup;
         #: bounded by :func:`~crossorigin.core.paths.remember_path`, as under Flask.
         self.paths: dict[str, Policy | None] = {}
         #: What a preflight is answered, by policy and the request headers it reads.
         self.preflights: dict[PreflightKey, PreflightAnswer] = {}
+        self.table = table
+
+    @property
+    def table(self) -> ResourceTable[Policy]:
+        """The policies by resource pattern, as ``CORS(app, ...)`` builds them. A new
+        table forgets what was remembered for the old one."""
+        return self._table
+
+    @table.setter
+    def table(self, table: ResourceTable[Policy]) -> None:
+        self._table = table
+        self.paths.clear()
+        self.preflights.clear()
 
     def policy_for(self, path: str) -> Policy | None:
         """The policy covering ``path`` (below ``root_path``, as sent), remembered."""

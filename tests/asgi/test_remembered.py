@@ -13,6 +13,7 @@ import pytest
 from crossorigin.asgi import CORSMiddleware
 from crossorigin.core import paths
 from crossorigin.core.paths import PATH_CACHE_SIZE
+from crossorigin.core.resources import build_resource_table
 
 from .client import BareApp, Message, call, drive, http_scope
 
@@ -164,3 +165,13 @@ def test_a_remembered_preflight_answer_is_sent_as_a_new_header_list() -> None:
     first["headers"].append((b"x-added", b"1"))
     second = drive(app, http_scope("OPTIONS", "/api/items", preflight))[0]
     assert (b"x-added", b"1") not in second["headers"]
+
+
+def test_a_new_table_forgets_what_was_remembered() -> None:
+    app = CORSMiddleware(BareApp(), origins=[A])
+    preflight = {"Origin": A, "Access-Control-Request-Method": "PUT"}
+    assert call(app, "GET", "/api/items", {"Origin": A}).get("Access-Control-Allow-Origin") == A
+    assert call(app, "OPTIONS", "/api/items", preflight).status == 200
+    app.table = build_resource_table([{"origins": [B]}])
+    assert call(app, "GET", "/api/items", {"Origin": A}).get("Access-Control-Allow-Origin") is None
+    assert call(app, "OPTIONS", "/api/items", preflight).status == 403
