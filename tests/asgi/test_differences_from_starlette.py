@@ -31,6 +31,7 @@ EVIL = "https://evil.example.net"
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
 ACAM = "access-control-allow-methods"
+ACAH = "access-control-allow-headers"
 
 
 def starlette(**options: Any) -> StarletteCORS:
@@ -45,9 +46,11 @@ def get(app: Any, origin: str | None = None, path: str = "/api/items") -> Answer
     return call(app, "GET", path, {} if origin is None else {"Origin": origin})
 
 
-def preflight(app: Any, origin: str, path: str = "/api/items") -> Answer:
-    headers = {"Origin": origin, "Access-Control-Request-Method": "PUT"}
-    return call(app, "OPTIONS", path, headers)
+def preflight(
+    app: Any, origin: str, path: str = "/api/items", headers: dict[str, str] | None = None
+) -> Answer:
+    sent = {"Origin": origin, "Access-Control-Request-Method": "PUT", **(headers or {})}
+    return call(app, "OPTIONS", path, sent)
 
 
 def refused(**options: Any) -> ConfigError:
@@ -157,6 +160,28 @@ def debugging(caplog: pytest.LogCaptureFixture) -> None:
     loud = ours(origins=[APP], debug=True)
     assert get(loud, EVIL).get("X-CORS-Decision") == "actual; origin-not-allowed"
     assert b"evil.example.net" in preflight(loud, EVIL).body
+
+
+@row(7, "`Content-Type` always", "whatever `allow_headers` says", "echoes the requested names")
+def allowed_headers(caplog: pytest.LogCaptureFixture) -> None:
+    wanted = {"Access-Control-Request-Headers": "content-type"}
+    theirs = starlette(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["X-Token"])
+    answer = preflight(theirs, APP, headers=wanted)
+    assert answer.status == 200
+    assert answer.cors()[ACAH] == "Accept, Accept-Language, Content-Language, Content-Type, X-Token"
+    narrow = ours(origins=[APP], methods=["PUT"], allow_headers=["X-Token"])
+    assert preflight(narrow, APP, headers=wanted).status == 403
+    listed = ours(origins=[APP], methods=["PUT"], allow_headers=["X-Token", "Content-Type"])
+    assert preflight(listed, APP, headers=wanted).cors()[ACAH] == "content-type"
+
+
+@row(8, "allow_origin_regex", "https://evilexample.com", "E106")
+def regex_with_credentials(caplog: pytest.LogCaptureFixture) -> None:
+    loose = r"https://.*example\.com"
+    theirs = starlette(allow_origin_regex=loose, allow_credentials=True)
+    evil = "https://evilexample.com"
+    assert {ACAO: evil, ACAC: "true"}.items() <= get(theirs, evil).cors().items()
+    assert refused(origins=[re.compile(loose)], supports_credentials=True).id == "E106"
 
 
 # --- the table and the tests, row by row --------------------------------------------------------
