@@ -296,13 +296,16 @@ BACKENDS = {
 
 
 def missing_module(backend: Backend) -> str | None:
-    """Why ``backend`` cannot run here (its module or a dependency is not installed), or
-    ``None``. A module that is there but fails to import is an error, not a skip."""
+    """Why ``backend`` cannot run here (its module, or a third-party package it imports, is
+    not installed), or ``None``. Any other import failure is an error, not a skip."""
     if backend.needs is None:
         return None
     try:
         importlib.import_module(backend.needs)
     except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if missing != backend.needs and missing.split(".")[0] == "crossorigin":
+            raise
         return f"{backend.needs} cannot be imported: {error}"
     return None
 
