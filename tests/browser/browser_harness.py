@@ -14,6 +14,10 @@ request to the app mounted by the current test, through a request log that
 records what the *server* saw (the browser hides preflights from the page and
 from Playwright). See ``conftest.py`` for the fixtures and ``test_harness.py``
 for examples.
+
+:class:`AsgiLoopbackServer` is the same server for ASGI apps: Hypercorn, in a thread
+with its own event loop, behind a dispatcher that serves the blank page and records
+requests exactly as the WSGI one does (``test_asgi_harness.py``).
 """
 
 from __future__ import annotations
