@@ -317,7 +317,7 @@ class LoopbackServer:
             entry.response_headers = list(headers)
             return start_response(status, headers, exc_info)
 
-        app = self._mounted
+        app: WSGIApp | None = self._mounted
         if app is None:
             return _respond(
                 logging_start_response,
@@ -384,8 +384,9 @@ class AsgiLoopbackServer(LoopbackServer):
         asyncio.set_event_loop(self._loop)
         self._stopping = asyncio.Event()
         self._loop.call_soon(self._ready.set)
+        dispatcher: Any = self._asgi  # Hypercorn's own types name every scope and message
         self._loop.run_until_complete(
-            serve(self._asgi, self._config, shutdown_trigger=self._stopping.wait, mode="asgi")
+            serve(dispatcher, self._config, shutdown_trigger=self._stopping.wait, mode="asgi")
         )
 
     def start(self) -> None:
