@@ -14,18 +14,25 @@ request to the app mounted by the current test, through a request log that
 records what the *server* saw (the browser hides preflights from the page and
 from Playwright). See ``conftest.py`` for the fixtures and ``test_harness.py``
 for examples.
+
+:class:`AsgiLoopbackServer` is the same server for ASGI apps: Hypercorn, in a thread
+with its own event loop, behind a dispatcher that serves the blank page and records
+requests exactly as the WSGI one does (``test_asgi_harness.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json as jsonlib
+import logging
 import os
+import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -63,6 +70,7 @@ def require_chromium(path: str = CHROMIUM_PATH) -> str:
 # --- servers -------------------------------------------------------------------------------------
 
 WSGIApp = Callable[..., Iterable[bytes]]
+T = TypeVar("T")
 
 #: Served by every server, outside the request log; tests navigate pages here.
 BLANK_PATH = "/__blank__"
@@ -171,21 +179,25 @@ class LoopbackServer:
     def __init__(self, name: str) -> None:
         self.name = name
         self.nonce = ""
-        self._mounted: WSGIApp | None = None
+        self._mounted: Any = None
         self._log: list[SeenRequest] = []
         self._lock = threading.Lock()
-        self._server = self._bind()
-        self.port: int = self._server.server_port
+        self.port: int = self._listen()
         #: ``http://localhost:<port>``, byte-equal to what Chromium sends as ``Origin``.
         self.origin = f"http://localhost:{self.port}"
         self.page_url = self.origin + BLANK_PATH
         _ALL_SERVERS.append(self)
+
+    def _listen(self) -> int:
+        """Bind the listening socket (not yet serving) and return its port."""
+        self._server = self._bind()
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
-            name=f"browser-server-{name}",
+            name=f"browser-server-{self.name}",
             daemon=True,
         )
+        return self._server.server_port
 
     def _bind(self) -> BaseWSGIServer:
         for _ in range(20):
@@ -198,7 +210,7 @@ class LoopbackServer:
         raise RuntimeError("could not bind a loopback port Chromium accepts")
 
     def __repr__(self) -> str:
-        return f"<LoopbackServer {self.name} {self.origin}>"
+        return f"<{type(self).__name__} {self.name} {self.origin}>"
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -217,8 +229,11 @@ class LoopbackServer:
             self._log.clear()
             self.nonce = nonce
 
-    def mount(self, app: WSGIApp) -> WSGIApp:
-        """Serve ``app`` for every path but :data:`BLANK_PATH` until the test ends."""
+    def mount(self, app: Any) -> Any:
+        """Serve ``app`` for every path but :data:`BLANK_PATH` until the test ends.
+
+        A WSGI app here; an ASGI app on an :class:`AsgiLoopbackServer`.
+        """
         self._mounted = app
         return app
 
@@ -271,6 +286,14 @@ class LoopbackServer:
     def describe_log(self) -> str:
         return "\n".join(f"  {self.name}: {e}" for e in self.log) or f"  {self.name}: (no requests)"
 
+    def _record(self, method: str, path: str, query: str, headers: dict[str, str]) -> SeenRequest:
+        entry = SeenRequest(
+            method=method, path=path, query=query, headers=headers, server=self.origin
+        )
+        with self._lock:
+            self._log.append(entry)
+        return entry
+
     # -- WSGI ----------------------------------------------------------------
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -280,15 +303,12 @@ class LoopbackServer:
         if path == "/favicon.ico":
             return _respond(start_response, "404 Not Found", b"", "text/plain")
 
-        entry = SeenRequest(
-            method=environ["REQUEST_METHOD"],
-            path=path,
-            query=environ.get("QUERY_STRING", ""),
-            headers=_request_headers(environ),
-            server=self.origin,
+        entry = self._record(
+            environ["REQUEST_METHOD"],
+            path,
+            environ.get("QUERY_STRING", ""),
+            _request_headers(environ),
         )
-        with self._lock:
-            self._log.append(entry)
 
         def logging_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -297,7 +317,7 @@ class LoopbackServer:
             entry.response_headers = list(headers)
             return start_response(status, headers, exc_info)
 
-        app = self._mounted
+        app: WSGIApp | None = self._mounted
         if app is None:
             return _respond(
                 logging_start_response,
@@ -317,6 +337,185 @@ def _request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
         if environ.get(key):
             headers[key.replace("_", "-").lower()] = environ[key]
     return headers
+
+
+# --- ASGI servers ---------------------------------------------------------------------------------
+
+ASGIApp = Callable[
+    [dict[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+class AsgiLoopbackServer(LoopbackServer):
+    """:class:`LoopbackServer` for ASGI apps: Hypercorn on 127.0.0.1, its own event loop.
+
+    The same URLs, nonce and request log, recorded the same way: a dispatcher ASGI app
+    serves :data:`BLANK_PATH` and hands every other request to the mounted app, noting the
+    request and the ``http.response.start`` the app sends. A mounted app gets the lifespan
+    protocol a real server runs (startup on :meth:`mount`, shutdown when the test ends);
+    an app that does not speak it is served all the same, as in Hypercorn's default mode.
+    """
+
+    def _listen(self) -> int:
+        from hypercorn.config import Config
+
+        sock = _bind_loopback_socket()
+        port: int = sock.getsockname()[1]
+        config = Config()
+        # Hypercorn adopts the descriptor (and closes it on shutdown); ours is closed now.
+        config.bind = [f"fd://{os.dup(sock.fileno())}"]
+        sock.close()
+        config.accesslog = None
+        config.errorlog = logging.getLogger(f"tests.browser.server-{self.name}")
+        config.graceful_timeout = 0.2
+        self._config = config
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._lifespan: _Lifespan | None = None
+        self._thread = threading.Thread(
+            target=self._run, name=f"browser-asgi-server-{self.name}", daemon=True
+        )
+        return port
+
+    def _run(self) -> None:
+        from hypercorn.asyncio import serve
+
+        asyncio.set_event_loop(self._loop)
+        self._stopping = asyncio.Event()
+        self._loop.call_soon(self._ready.set)
+        dispatcher: Any = self._asgi  # Hypercorn's own types name every scope and message
+        self._loop.run_until_complete(
+            serve(dispatcher, self._config, shutdown_trigger=self._stopping.wait, mode="asgi")
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(timeout=10):
+            raise RuntimeError(f"Hypercorn did not start for server {self.name}")
+
+    def stop(self) -> None:
+        self._unmount()
+        self._loop.call_soon_threadsafe(self._stopping.set)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def reset(self, nonce: str) -> None:
+        self._unmount()
+        super().reset(nonce)
+
+    def mount(self, app: Any) -> Any:
+        """Serve ASGI ``app`` (after its lifespan startup) until the test ends."""
+        self._unmount()
+        self._lifespan = self._call(_Lifespan.start(app))
+        self._mounted = app
+        return app
+
+    def _unmount(self) -> None:
+        lifespan, self._lifespan = self._lifespan, None
+        self._mounted = None
+        if lifespan is not None:
+            self._call(lifespan.shutdown())
+
+    def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on the server's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+
+    async def _asgi(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":  # the dispatcher's own: nothing to set up or tear down
+            while (await receive())["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        path: str = scope["path"]
+        if path == BLANK_PATH:
+            await _asgi_respond(send, 200, BLANK_HTML, "text/html; charset=utf-8")
+            return
+        if path == "/favicon.ico":
+            await _asgi_respond(send, 404, b"", "text/plain")
+            return
+
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in scope["headers"]:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            # Repeated headers joined with a comma, as the WSGI server does.
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        entry = self._record(
+            scope["method"], path, scope["query_string"].decode("latin-1"), headers
+        )
+
+        async def logging_send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = int(message["status"])
+                entry.response_headers = [
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in message.get("headers", ())
+                ]
+            await send(message)
+
+        app = self._mounted
+        if app is None:
+            body = f"no app mounted on server {self.name}".encode()
+            await _asgi_respond(logging_send, 503, body, "text/plain")
+            return
+        await app(scope, receive, logging_send)
+
+
+class _Lifespan:
+    """An app's lifespan protocol, driven as a server drives it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
+        self.task = asyncio.ensure_future(app(scope, self.inbox.get, self.outbox.put))
+
+    @classmethod
+    async def start(cls, app: ASGIApp) -> _Lifespan | None:
+        """Run the startup; ``None`` when the app does not speak the protocol."""
+        lifespan = cls(app)
+        await lifespan.inbox.put({"type": "lifespan.startup"})
+        message = await lifespan.next_message()
+        if message is None:
+            return None
+        if message["type"] != "lifespan.startup.complete":
+            raise RuntimeError(f"lifespan startup failed: {message}")
+        return lifespan
+
+    async def next_message(self) -> dict[str, Any] | None:
+        """The app's next message, or ``None`` if the app returned (or raised) instead."""
+        reply = asyncio.ensure_future(self.outbox.get())
+        await asyncio.wait({reply, self.task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if reply.done():
+            return reply.result()
+        reply.cancel()
+        if self.task.done() and not self.task.cancelled():
+            self.task.exception()  # retrieved: an app without lifespan support may raise
+        return None
+
+    async def shutdown(self) -> None:
+        await self.inbox.put({"type": "lifespan.shutdown"})
+        await self.next_message()
+        if not self.task.done():
+            self.task.cancel()
+
+
+def _bind_loopback_socket() -> socket.socket:
+    for _ in range(20):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        if sock.getsockname()[1] not in _CHROMIUM_UNSAFE_PORTS:
+            sock.listen(128)
+            return sock
+        sock.close()
+    raise RuntimeError("could not bind a loopback port Chromium accepts")
+
+
+async def _asgi_respond(send: Any, status: int, body: bytes, ctype: str) -> None:
+    headers = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def new_nonce() -> str:

@@ -2,9 +2,11 @@
 
 One Chromium per test module (the Debian package, ``/usr/bin/chromium``) and, for the
 session, three loopback servers: ``a`` (page origin), ``b`` (API origin) and ``c`` (third
-origin). Per test, the servers are reset (apps unmounted, logs cleared, a new URL nonce)
-and a fresh browser context is created, so cookies, the HTTP cache and the preflight
-cache never leak between tests.
+origin). They serve WSGI apps; a module that overrides ``server_protocol`` to ``"asgi"``
+gets a second trio, Hypercorn servers for ASGI apps, with the same interface. Per test,
+the servers are reset (apps unmounted, logs cleared, a new URL nonce) and a fresh browser
+context is created, so cookies, the HTTP cache and the preflight cache never leak between
+tests.
 
 A test typically looks like::
 
@@ -31,6 +33,7 @@ if str(_HERE) not in sys.path:
 
 from browser_harness import (  # noqa: E402
     CHROMIUM_ARGS,
+    AsgiLoopbackServer,
     LoopbackServer,
     new_nonce,
     require_chromium,
@@ -65,9 +68,8 @@ def chromium_browser() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
-def _servers() -> Iterator[dict[str, LoopbackServer]]:
-    servers = {name: LoopbackServer(name) for name in ("A", "B", "C")}
+def _serving(kind: type[LoopbackServer]) -> Iterator[dict[str, LoopbackServer]]:
+    servers = {name: kind(name) for name in ("A", "B", "C")}
     for server in servers.values():
         server.start()
     try:
@@ -77,14 +79,40 @@ def _servers() -> Iterator[dict[str, LoopbackServer]]:
             server.stop()
 
 
+@pytest.fixture(scope="session")
+def _servers() -> Iterator[dict[str, LoopbackServer]]:
+    yield from _serving(LoopbackServer)
+
+
+@pytest.fixture(scope="session")
+def _asgi_servers() -> Iterator[dict[str, LoopbackServer]]:
+    """Started on first use only: the Hypercorn trio for ASGI apps."""
+    yield from _serving(AsgiLoopbackServer)
+
+
 @pytest.fixture
-def servers(_servers: dict[str, LoopbackServer]) -> Iterator[dict[str, LoopbackServer]]:
+def server_protocol() -> str:
+    """``"wsgi"`` (Werkzeug servers, the default) or ``"asgi"`` (Hypercorn servers).
+
+    A module whose apps are ASGI overrides this fixture; ``a``, ``b`` and ``c`` are then
+    the ASGI trio, with the same interface.
+    """
+    return "wsgi"
+
+
+@pytest.fixture
+def servers(
+    server_protocol: str, request: pytest.FixtureRequest
+) -> Iterator[dict[str, LoopbackServer]]:
     """The three servers, reset for this test; on failure their logs are printed."""
+    trio: dict[str, LoopbackServer] = request.getfixturevalue(
+        {"wsgi": "_servers", "asgi": "_asgi_servers"}[server_protocol]
+    )
     nonce = new_nonce()
-    for server in _servers.values():
+    for server in trio.values():
         server.reset(nonce)
-    yield _servers
-    for server in _servers.values():
+    yield trio
+    for server in trio.values():
         server.reset(nonce)
 
 
