@@ -78,7 +78,8 @@ def cross_origin(*args: Any, **options: Any) -> Any:
                 return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
             governed = environ is not None
             if environ is None:
-                environ = request.environ
+                # One proxy lookup for the request, not one per attribute read.
+                environ = request._get_current_object().environ  # type: ignore[attr-defined]
             app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
             if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
                 if not governed and is_preflight_environ(environ):
@@ -140,7 +141,7 @@ def _add_headers(
 ) -> WerkzeugResponse:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
     decision = decide_environ(policy, environ)
-    debug = debug_enabled(policy, app.debug)
+    debug = debug_enabled(policy, app.config["DEBUG"])
     if not decision.allowed:
         log_refusal(decision, policy, environ, debug)
     headers = response.headers

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextvars import ContextVar
-from functools import partial
 from logging import INFO
 from typing import TYPE_CHECKING, Any
 
@@ -72,11 +71,30 @@ class CORSMiddleware:
             policy = self.state.for_preflight(environ)
             if policy is not None and policy.automatic_options:
                 return self.answer_preflight(policy, environ, start_response)
-        if self.state.path_only:  # no decorator to tell
-            return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
+        state = self.state
+        config = self.config
+
+        def add_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            """The app's ``start_response``, with the governing policy's headers added."""
+            policy = state.for_response(environ)
+            if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
+                return start_response(status, headers, exc_info)
+            method = environ.get("REQUEST_METHOD", "GET")
+            if method == "OPTIONS":  # a preflight the app answered (automatic_options=False)
+                decision = decide_environ(policy, environ)
+            else:
+                origin = environ.get("HTTP_ORIGIN")
+                decision = decide_actual(policy, method, origin, "HTTP_COOKIE" in environ)
+            debug = debug_enabled(policy, config["DEBUG"])
+            if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
+                log_refusal(decision, policy, environ, debug)
+            return start_response(status, add_decision(headers, decision, debug), exc_info)
+
+        if state.path_only:  # no decorator to tell
+            return self.wsgi_app(environ, add_headers)
         token = GOVERNED.set(environ)
         try:
-            return self.wsgi_app(environ, partial(self.add_headers, environ, start_response))
+            return self.wsgi_app(environ, add_headers)
         finally:
             GOVERNED.reset(token)
 
@@ -89,26 +107,3 @@ class CORSMiddleware:
         status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
         start_response(status, headers)
         return [body]
-
-    def add_headers(
-        self,
-        environ: WSGIEnvironment,
-        start_response: StartResponse,
-        status: str,
-        headers: list[tuple[str, str]],
-        exc_info: Any = None,
-    ) -> Any:
-        """The app's ``start_response``, with the governing policy's headers added."""
-        policy = self.state.for_response(environ)
-        if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
-            return start_response(status, headers, exc_info)
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method == "OPTIONS":  # a preflight the app answered (automatic_options=False)
-            decision = decide_environ(policy, environ)
-        else:
-            origin = environ.get("HTTP_ORIGIN")
-            decision = decide_actual(policy, method, origin, "HTTP_COOKIE" in environ)
-        debug = debug_enabled(policy, self.config["DEBUG"])
-        if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
-            log_refusal(decision, policy, environ, debug)
-        return start_response(status, add_decision(headers, decision, debug), exc_info)

@@ -7,7 +7,7 @@ preflight answered before routing, the endpoint it would be routed to).
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Literal, NamedTuple
 
 from flask import Flask, Request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -22,6 +22,10 @@ POLICY_ATTR = "__crossorigin_policy__"
 
 _UNKNOWN: Any = object()
 
+Kind = Literal["app", "blueprint", "decorator"]
+#: :class:`PolicySource`'s fields, as the lookup returns them.
+_Found = tuple[Policy, Kind, str, "str | None"]
+
 
 class PolicySource(NamedTuple):
     """A policy and where it comes from: the app's resources, a blueprint, a decorator.
@@ -30,7 +34,7 @@ class PolicySource(NamedTuple):
     the view, and a tuple is the cheapest record to make."""
 
     policy: Policy
-    kind: Literal["app", "blueprint", "decorator"]
+    kind: Kind
     #: The blueprint's or the decorated view's endpoint name; empty for the app.
     name: str = ""
     #: The resource pattern (app and blueprint policies).
@@ -111,29 +115,33 @@ class CORSState:
 
         ``path`` is matched as Werkzeug routes it (:func:`routing_path`).
         """
-        path = routing_path(path)
+        found = self._find(endpoint, path)
+        return None if found is None else PolicySource(*found)
+
+    def resolve(self, endpoint: str | None, path: str) -> Policy | None:
+        """The governing policy alone (per request: no record is made)."""
+        found = self._find(endpoint, path)
+        return None if found is None else found[0]
+
+    def _find(self, endpoint: str | None, path: str) -> _Found | None:
         if endpoint is not None:
             policy: Policy | None = getattr(
                 self.app.view_functions.get(endpoint), POLICY_ATTR, None
             )
             if policy is not None:
-                return PolicySource(policy, "decorator", endpoint)
+                return policy, "decorator", endpoint, None
+        path = routing_path(path)
         if self.blueprints:
             scope = self._blueprint_scope(endpoint, path)
             if scope is not None:
                 entry = scope.table.match_entry(path)
                 if entry is not None:
-                    return PolicySource(entry[1], "blueprint", scope.name, entry[0].source)
+                    return entry[1], "blueprint", scope.name, entry[0].source
         if self.table is not None:
             entry = self.table.match_entry(path)
             if entry is not None:
-                return PolicySource(entry[1], "app", "", entry[0].source)
+                return entry[1], "app", "", entry[0].source
         return None
-
-    def resolve(self, endpoint: str | None, path: str) -> Policy | None:
-        """The governing policy alone."""
-        source = self.govern(endpoint, path)
-        return None if source is None else source.policy
 
     def _blueprint_scope(self, endpoint: str | None, path: str) -> BlueprintScope | None:
         if endpoint is None:
@@ -153,9 +161,9 @@ class CORSState:
 
     def for_path(self, raw_path: str) -> Policy | None:
         """The policy for a raw ``PATH_INFO`` when no policy depends on the view."""
-        known = self.paths.get(raw_path, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return cast("Policy | None", known)
+        policy: Policy | None = self.paths.get(raw_path, _UNKNOWN)
+        if policy is not _UNKNOWN:
+            return policy
         policy = self.resolve(None, wsgi_path(raw_path))
         remember_path(self.paths, raw_path, policy)
         return policy
@@ -174,7 +182,9 @@ class CORSState:
         if path_only is None:  # settled here: Flask refuses new routes once a request ran
             path_only = self.path_only = not self.by_view()
         if path_only:
-            return self.for_path(environ.get("PATH_INFO") or "/")
+            raw_path = environ.get("PATH_INFO") or "/"
+            policy: Policy | None = self.paths.get(raw_path, _UNKNOWN)
+            return self.for_path(raw_path) if policy is _UNKNOWN else policy
         return self.for_routed(environ)
 
     def for_routed(self, environ: dict[str, Any]) -> Policy | None:
