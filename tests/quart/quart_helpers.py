@@ -1,0 +1,95 @@
+"""Requests through Quart's test client, from sync tests, and exact CORS header sets.
+
+This directory has no ``__init__.py``: as a package it would be named ``quart`` and hide
+the real one. Its modules are imported by their own (unique) names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import Headers
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAM = "Access-Control-Allow-Methods"
+ACAH = "Access-Control-Allow-Headers"
+ACEH = "Access-Control-Expose-Headers"
+ACMA = "Access-Control-Max-Age"
+ACAPN = "Access-Control-Allow-Private-Network"
+ACRM = "Access-Control-Request-Method"
+ACRH = "Access-Control-Request-Headers"
+ACRPN = "Access-Control-Request-Private-Network"
+
+CORS_RESPONSE_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN)
+PREFLIGHT_VARY = ["Origin", ACRM, ACRH]
+
+
+@dataclass
+class Reply:
+    """A test client response, read to the end."""
+
+    status_code: int
+    headers: Headers
+    data: bytes
+
+    def get_json(self) -> Any:
+        return json.loads(self.data)
+
+
+def send(app: Any, method: str = "GET", path: str = "/", **kwargs: Any) -> Reply:
+    """One request through ``app.test_client()``."""
+
+    async def run() -> Reply:
+        response = await app.test_client().open(path, method=method, **kwargs)
+        return Reply(response.status_code, response.headers, await response.get_data())
+
+    return asyncio.run(run())
+
+
+def get(app: Any, path: str, origin: str | None = None, **kwargs: Any) -> Reply:
+    """A GET, with an ``Origin`` header when ``origin`` is given."""
+    headers = dict(kwargs.pop("headers", {}))
+    if origin is not None:
+        headers["Origin"] = origin
+    return send(app, "GET", path, headers=headers, **kwargs)
+
+
+def preflight(
+    app: Any,
+    path: str,
+    origin: str,
+    method: str = "GET",
+    request_headers: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> Reply:
+    """An ``OPTIONS`` request with ``Origin`` and ``Access-Control-Request-Method``."""
+    headers = {"Origin": origin, ACRM: method}
+    if request_headers is not None:
+        headers[ACRH] = request_headers
+    headers.update(extra or {})
+    return send(app, "OPTIONS", path, headers=headers)
+
+
+def cors_headers(reply: Reply) -> dict[str, str]:
+    """Every CORS response header present, by name; each must appear at most once."""
+    found: dict[str, str] = {}
+    for name in CORS_RESPONSE_HEADERS:
+        values = reply.headers.getlist(name)
+        assert len(values) <= 1, f"{name} sent {len(values)} times: {values}"
+        if values:
+            found[name] = values[0]
+    return found
+
+
+def vary(reply: Reply) -> list[str]:
+    """The ``Vary`` tokens of a response, in order, over all ``Vary`` headers."""
+    return [
+        token.strip()
+        for value in reply.headers.getlist("Vary")
+        for token in value.split(",")
+        if token.strip()
+    ]
