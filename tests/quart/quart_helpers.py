@@ -93,3 +93,41 @@ def vary(reply: Reply) -> list[str]:
         for token in value.split(",")
         if token.strip()
     ]
+
+
+def call_asgi(app: Any, method: str, path: str, headers: dict[str, str]) -> Reply:
+    """One request straight through the app's ASGI interface, with ``path`` as a server
+    passes it (``//api//items`` included, which a test client would read as a host)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")]
+        + [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+        "server": ("localhost", 80),
+        "client": ("127.0.0.1", 50000),
+        "extensions": {},
+    }
+    sent: list[dict[str, Any]] = []
+    inbound = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if inbound:
+            return inbound.pop(0)
+        await asyncio.sleep(3600)  # the client never disconnects before the answer
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    raw = Headers([(n.decode("latin-1"), v.decode("latin-1")) for n, v in start["headers"]])
+    return Reply(start["status"], raw, body)
