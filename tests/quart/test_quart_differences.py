@@ -48,6 +48,10 @@ def with_crossorigin(**options: Any) -> Quart:
 def test_credentials_with_any_origin_fail_each_request_vs_refused_at_start_up() -> None:
     reply = get(with_quart_cors(allow_origin="*", allow_credentials=True), "/api/items", A)
     assert reply.status_code == 500  # ValueError raised in after_request, per request
+    assert (
+        get(with_quart_cors(allow_origin="*", allow_credentials=True), "/api/items").status_code
+        == 500
+    )
     with pytest.raises(ConfigError) as caught:
         with_crossorigin(origins="*", supports_credentials=True)
     assert caught.value.id == "E301"
