@@ -6,6 +6,7 @@ the same error ids."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import flask
@@ -213,3 +214,22 @@ def test_the_same_config_key_errors_as_flask() -> None:
         errors.append(str(caught.value))
     assert errors[0] == errors[1]
     assert "app.config['CORS_ORIGINS']" in errors[0]
+
+
+def test_the_same_blueprint_and_init_app_errors_as_flask() -> None:
+    found = []
+    for framework, cors in ((flask, crossorigin), (quart, crossorigin.quart)):
+        with pytest.raises(ConfigError) as on_blueprint:
+            cors.CORS(framework.Blueprint("api", __name__), origins=["app.example.com"])
+        app = framework.Flask(__name__) if framework is flask else framework.Quart(__name__)
+        with pytest.raises(ConfigError) as on_init_app:
+            cors.CORS(max_age=5).init_app(app, supports_credentials=True, origins="*")
+        found.append((str(on_blueprint.value), str(on_init_app.value)))
+    flask_errors, quart_errors = found
+    # The same text, located at the same lines of this loop.
+    assert quart_errors == flask_errors
+    assert re.search(
+        r"in: (tests/quart/)?test_quart_same_as_flask\.py:\d+, CORS\(\.\.\.\)", quart_errors[0]
+    )
+    assert "blueprint 'api'" in quart_errors[0]
+    assert "init_app(...)" in quart_errors[1]
