@@ -117,16 +117,23 @@ def call_asgi(app: Any, method: str, path: str, headers: dict[str, str]) -> Repl
     sent: list[dict[str, Any]] = []
     inbound = [{"type": "http.request", "body": b"", "more_body": False}]
 
-    async def receive() -> dict[str, Any]:
-        if inbound:
-            return inbound.pop(0)
-        await asyncio.sleep(3600)  # the client never disconnects before the answer
-        return {"type": "http.disconnect"}
+    async def run() -> None:
+        answered = asyncio.Event()
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+        async def receive() -> dict[str, Any]:
+            if inbound:
+                return inbound.pop(0)
+            await answered.wait()  # the client leaves once it has the whole answer
+            return {"type": "http.disconnect"}
 
-    asyncio.run(app(scope, receive, send))
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                answered.set()
+
+        await app(scope, receive, send)
+
+    asyncio.run(run())
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     raw = Headers([(n.decode("latin-1"), v.decode("latin-1")) for n, v in start["headers"]])

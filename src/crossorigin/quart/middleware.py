@@ -116,7 +116,7 @@ class QuartCORSMiddleware:
         await send(
             {"type": "http.response.start", "status": code, "headers": encode_headers(headers)}
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def add_headers(
         self, scope: Scope, method: str, fields: dict[str, str], routed: Routed, message: Message
