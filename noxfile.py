@@ -63,7 +63,7 @@ nox.options.sessions = [f"tests-{version}" for version in OTHERS] or ["skipped"]
 def tests(session: nox.Session) -> None:
     """The non-browser suites on one CPython (no demo page, no release build)."""
     session.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    session.install("-q", "-e", ".[dev]")
+    session.install("-q", "-e", ".[dev,quart]")
     session.run(
         "pytest",
         "-q",

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[docs]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[docs,quart]'
 .venv/bin/python -m sphinx -W --keep-going -b html docs docs/_build/html "$@"
 echo "docs: built; open file://$PWD/docs/_build/html/index.html"

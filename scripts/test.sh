@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev,docs]'
+.venv/bin/python -m pip install -q -e '.[dev,docs,quart]'
 # Browser tests fail with an install hint when Chromium is missing; the rest still run.
 scripts/ensure-chromium.sh || true
 .venv/bin/ruff check src tests benchmarks docs/conf.py docs/_ext noxfile.py

@@ -1,7 +1,9 @@
 """The import arrows between crossorigin's parts, read from the source of every module.
 
 core <- probe <- {doctor, flask_ext.inspect} <- {flask_ext.cli, testing}; the Flask
-middleware (the rest of flask_ext) and the ASGI middleware (asgi) need only the core.
+middleware (the rest of flask_ext) and the ASGI middleware (asgi) need only the core; the
+Quart extension (quart) reuses the core, the ASGI helpers and the Flask rule of which
+policy governs a view (Quart shares Flask's app core). Nothing else imports Quart.
 Nothing imports a command-line module (doctor, flask_ext.cli) or testing: only the entry
 points load them. core, probe, doctor and asgi use the standard library alone (and
 publicsuffixlist, for the public-suffix rules), so ``crossorigin doctor`` runs without
@@ -31,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "testing": {"core", "probe", "inspect"},
     "package": {"core", "middleware"},
     "asgi": {"core"},
+    "quart": {"core", "asgi", "middleware"},
 }
 STDLIB_ONLY = ("core", "probe", "doctor", "asgi")
 #: The one runtime dependency besides Flask, for the public-suffix rules (core.hosts).
@@ -63,6 +66,8 @@ def part_of(module: str) -> str:
         return "cli"
     if module.startswith("crossorigin.flask_ext"):
         return "middleware"
+    if module.startswith("crossorigin.quart"):
+        return "quart"
     return module.removeprefix("crossorigin.")  # doctor, testing
 
 
@@ -122,3 +127,19 @@ def test_the_fetch_oracle_is_independent_of_the_server_side(module: str) -> None
     internal = {name for name in imported(module) if name.startswith("crossorigin.")}
     outside = {name for name in internal if not name.startswith("crossorigin.core.fetchcheck")}
     assert outside <= FETCHCHECK_SHARES, module
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if part_of(m) != "quart"))
+def test_only_the_quart_extension_imports_quart(module: str) -> None:
+    external = {name.split(".")[0] for name in imported(module)}
+    assert not external & {"quart", "hypercorn"}, module
+
+
+def test_import_crossorigin_and_the_flask_extension_leave_quart_unloaded() -> None:
+    import subprocess
+
+    code = (
+        "import sys, crossorigin, crossorigin.flask_ext, crossorigin.asgi; "
+        "assert 'quart' not in sys.modules, sorted(m for m in sys.modules if 'quart' in m)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -175,8 +175,9 @@ def make_starlette_api(**cors_options: Any) -> Any:
 
 def make_quart_api(**cors_options: Any) -> Any:
     """The same API in Quart, then ``crossorigin.quart.CORS(app, **cors_options)``."""
-    from crossorigin.quart import CORS as QuartCORS
     from quart import Quart, abort, make_response, redirect, request
+
+    from crossorigin.quart import CORS as QuartCORS
 
     app = Quart("crossorigin_browser_api_quart")
     app.add_url_rule("/data", view_func=quart_data_view, methods=METHODS)
@@ -243,10 +244,11 @@ def make_flask_styled_api(style: str, **cors_options: Any) -> Flask:
 
 def make_quart_styled_api(style: str, **cors_options: Any) -> Any:
     """:func:`make_flask_styled_api` in Quart, with ``crossorigin.quart``."""
-    from crossorigin.quart import CORS as QuartCORS
-    from crossorigin.quart import cross_origin as quart_cross_origin
     from quart import Blueprint as QuartBlueprint
     from quart import Quart
+
+    from crossorigin.quart import CORS as QuartCORS
+    from crossorigin.quart import cross_origin as quart_cross_origin
 
     app = Quart("crossorigin_browser_api_quart_" + style)
     if style == "blueprint":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from crossorigin.core.decide import (
     Reason,
     decide,
     decide_actual,
+    decide_async,
     decide_preflight,
     is_preflight,
 )
@@ -551,6 +553,24 @@ def test_a_raising_callable_refuses_and_is_logged(caplog: pytest.LogCaptureFixtu
     with caplog.at_level("ERROR", logger="crossorigin"):
         assert decide_actual(policy, "GET", A, False).reason is Reason.ORIGIN_NOT_ALLOWED
     assert "raised" in caplog.text
+
+
+def test_decide_async_awaits_an_async_callable_only_when_needed() -> None:
+    calls: list[str] = []
+
+    async def trusted(origin: str) -> bool:
+        calls.append(origin)
+        return origin == A
+
+    policy = build_policy({"origins": [B, trusted]})
+    headers = {"Origin": A, "Access-Control-Request-Method": "PUT"}
+    assert asyncio.run(decide_async(policy, "GET", {"Origin": A})).allowed
+    assert asyncio.run(decide_async(policy, "OPTIONS", headers)).allowed
+    assert asyncio.run(decide_async(policy, "GET", {"Origin": B})).allowed
+    assert not asyncio.run(decide_async(policy, "GET", {"Origin": "https://c.example"})).allowed
+    assert calls == [A, A, "https://c.example"]
+    # The sync decision cannot await it: a refusal, never a grant by a truthy coroutine.
+    assert decide_actual(policy, "GET", A, False).reason is Reason.ORIGIN_NOT_ALLOWED
 
 
 HINTED = build_policy(

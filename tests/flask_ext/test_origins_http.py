@@ -13,7 +13,7 @@ from flask import Flask
 
 from crossorigin import CORS, ConfigError
 
-from .helpers import ACAO, cors_headers, get, vary
+from .helpers import ACAO, cors_headers, get, preflight, vary
 
 
 def serve(app: Flask, origins: Any, **options: Any) -> Flask:
@@ -310,6 +310,24 @@ def test_callable_that_raises_refuses_the_origin_without_an_error_response(app: 
     assert response.status_code == 200
     assert cors_headers(response) == {}
     assert vary(response) == ["Origin"]
+
+
+def test_an_async_callable_refuses_under_flask_and_says_why(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def trusted(origin: str) -> bool:
+        return True
+
+    serve(app, trusted)
+    client = app.test_client()
+    with caplog.at_level("ERROR", logger="crossorigin"):
+        response = get(client, "/data", "https://a.com")
+        answer = preflight(client, "/data", "https://a.com")
+
+    # The coroutine it returns is truthy; it must not grant every origin.
+    assert cors_headers(response) == {}
+    assert answer.status_code == 403
+    assert "only crossorigin.quart awaits" in caplog.text
 
 
 # -- null -------------------------------------------------------------------------------

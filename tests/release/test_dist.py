@@ -45,6 +45,18 @@ def test_the_runtime_dependencies_are_flask_and_publicsuffixlist_only(wheel: Pat
     assert runtime == {"flask", "publicsuffixlist"}
 
 
+def test_quart_and_its_server_are_the_quart_extra(wheel: Path) -> None:
+    requirements = [Requirement(line) for line in wheel_metadata(wheel).get_all("Requires-Dist")]
+    quart = {
+        req.name.lower()
+        for req in requirements
+        if req.marker is not None
+        and req.marker.evaluate({"extra": "quart"})
+        and not req.marker.evaluate({"extra": ""})
+    }
+    assert quart == {"quart", "hypercorn"}
+
+
 def test_the_metadata_has_license_classifiers_urls_and_python_versions(wheel: Path) -> None:
     meta = wheel_metadata(wheel)
     assert meta["License-Expression"] == "MIT"

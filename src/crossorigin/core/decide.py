@@ -113,28 +113,52 @@ def is_preflight(method: str, origin: str | None, request_method: str | None) ->
     return method == "OPTIONS" and origin is not None and request_method is not None
 
 
-def decide(policy: Policy, method: str, headers: Mapping[str, str]) -> Decision:
+def decide(
+    policy: Policy, method: str, headers: Mapping[str, str], *, asked: bool | None = None
+) -> Decision:
     """Decide for a request given its method and headers.
 
     ``headers`` needs a case-insensitive ``get`` (werkzeug ``Headers``) or must use
     the canonical names (``Origin``, ``Access-Control-Request-Method`` ...).
+    ``asked`` is the ``origins`` callables' answer when the caller already has it
+    (:func:`decide_async`); None asks them here.
     """
     origin = headers.get(ORIGIN)
     request_method = headers.get(ACRM)
     if is_preflight(method, origin, request_method):
         assert origin is not None and request_method is not None
         return decide_preflight(
-            policy, origin, request_method, headers.get(ACRH), headers.get(ACRPN)
+            policy, origin, request_method, headers.get(ACRH), headers.get(ACRPN), asked=asked
         )
-    return decide_actual(policy, method, origin, credentialed=headers.get(COOKIE) is not None)
+    return decide_actual(
+        policy, method, origin, credentialed=headers.get(COOKIE) is not None, asked=asked
+    )
 
 
-def _granted_origin(policy: Policy, origin: str | None) -> tuple[str | None, Reason]:
+async def decide_async(policy: Policy, method: str, headers: Mapping[str, str]) -> Decision:
+    """:func:`decide` for an async server (Quart): an ``origins`` callable may be a
+    coroutine function, and is awaited; it is asked only when nothing else decides."""
+    origin = headers.get(ORIGIN)
+    asked = None
+    if (
+        origin is not None
+        and policy.origins.has_callables
+        and _fixed_grant(policy, origin)[1] is None
+    ):
+        asked = await policy.origins.ask_async(origin)
+    return decide(policy, method, headers, asked=asked)
+
+
+def _granted_origin(
+    policy: Policy, origin: str | None, asked: bool | None = None
+) -> tuple[str | None, Reason]:
     """The ACAO value to send, or None and the reason for refusing."""
     acao, reason = _fixed_grant(policy, origin)
     if reason is None:
         assert origin is not None
-        return (origin, Reason.ALLOWED) if policy.origins.ask(origin) else (None, _NOT_ALLOWED)
+        if asked is None:
+            asked = policy.origins.ask(origin)
+        return (origin, Reason.ALLOWED) if asked else (None, _NOT_ALLOWED)
     return acao, reason
 
 
@@ -167,7 +191,12 @@ class _AskCallables:
 
 
 def decide_actual(
-    policy: Policy, method: str, origin: str | None, credentialed: bool = False
+    policy: Policy,
+    method: str,
+    origin: str | None,
+    credentialed: bool = False,
+    *,
+    asked: bool | None = None,
 ) -> Decision:
     """An actual (non-preflight) request: grant the origin, or say why not.
 
@@ -192,7 +221,9 @@ def decide_actual(
     if type(known) is Decision:
         return known
     assert isinstance(known, _AskCallables) and origin is not None
-    return known.granted if policy.origins.ask(origin) else known.refused
+    if asked is None:
+        asked = policy.origins.ask(origin)
+    return known.granted if asked else known.refused
 
 
 def _actual_answer(
@@ -253,10 +284,12 @@ def decide_preflight(
     request_method: str,
     request_headers: str | None = None,
     private_network: str | None = None,
+    *,
+    asked: bool | None = None,
 ) -> Decision:
     """A CORS-preflight request: every answer is computed, nothing is assumed."""
     vary = policy.preflight_vary
-    acao, reason = _granted_origin(policy, origin)
+    acao, reason = _granted_origin(policy, origin, asked)
     if acao is None:
         return Decision(True, reason, vary=vary)
     base: list[tuple[str, str]] = [(ACAO, acao)]

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from inspect import isawaitable
 
 from .errors import OriginError
 from .hosts import (
@@ -515,12 +516,44 @@ class OriginMatcher:
         return any(pattern.fullmatch(origin) for pattern in self._regexes)
 
     def ask(self, origin: str) -> bool:
-        """Ask the callables (a raising one counts as a refusal, and is logged)."""
+        """Ask the callables (a raising one counts as a refusal, and is logged).
+
+        An async callable cannot be awaited here (WSGI): its coroutine, always truthy,
+        must not grant, so it counts as a refusal and is logged."""
         for predicate in self._callables:
             try:
-                if predicate(origin):
+                answer: object = predicate(origin)
+                if isawaitable(answer):
+                    _close(answer)
+                    logger.error(
+                        "origins callable %r is async, which only crossorigin.quart awaits; "
+                        "origin refused",
+                        predicate,
+                    )
+                    continue
+                if answer:
                     return True
             except Exception:
                 # A failing allow-list lookup must not turn into a 500 or a grant.
                 logger.exception("origins callable %r raised; origin refused", predicate)
         return False
+
+    async def ask_async(self, origin: str) -> bool:
+        """:meth:`ask`, awaiting the answer of an async callable (Quart)."""
+        for predicate in self._callables:
+            try:
+                answer: object = predicate(origin)
+                if isawaitable(answer):
+                    answer = await answer
+                if answer:
+                    return True
+            except Exception:
+                logger.exception("origins callable %r raised; origin refused", predicate)
+        return False
+
+
+def _close(answer: object) -> None:
+    """Close a coroutine that will not be awaited, so Python does not warn about it."""
+    close = getattr(answer, "close", None)
+    if callable(close):
+        close()

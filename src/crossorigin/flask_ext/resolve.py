@@ -164,9 +164,13 @@ class CORSState:
         policy: Policy | None = self.paths.get(raw_path, _UNKNOWN)
         if policy is not _UNKNOWN:
             return policy
-        policy = self.resolve(None, wsgi_path(raw_path))
+        policy = self.resolve(None, self.decode_path(raw_path))
         remember_path(self.paths, raw_path, policy)
         return policy
+
+    def decode_path(self, raw_path: str) -> str:
+        """A raw path as routed: WSGI's ``PATH_INFO`` is UTF-8 read as latin-1."""
+        return wsgi_path(raw_path)
 
     def for_preflight(self, environ: dict[str, Any]) -> Policy | None:
         """The policy for a preflight, before Flask routes it."""
@@ -192,6 +196,11 @@ class CORSState:
         req = environ.get("werkzeug.request")
         if req is None or not isinstance(req, Request):  # a middleware below answered
             return self.for_path(environ.get("PATH_INFO") or "/")
+        return self.for_request(req)
+
+    def for_request(self, req: Any) -> Policy | None:
+        """The policy for a request the app has routed (a Flask or a Quart request:
+        both carry ``url_rule``, ``routing_exception``, ``path`` and ``method``)."""
         rule = req.url_rule
         if rule is not None:
             return self.resolve(rule.endpoint, req.path)
@@ -206,9 +215,10 @@ class CORSState:
         return self.resolve(endpoint, req.path)
 
 
-def endpoint_for(app: Flask, req: Request, path: str, method: str) -> str | None:
+def endpoint_for(app: Any, req: Any, path: str, method: str) -> str | None:
     """The endpoint that will serve ``method`` on ``path``, following the merged-slashes
-    and trailing-slash redirects as the browser will; None if no route does."""
+    and trailing-slash redirects as the browser will; None if no route does. ``app`` and
+    ``req`` are Flask's or Quart's: both route with Werkzeug's ``MapAdapter``."""
     path = routing_path(path)
     try:
         adapter = app.create_url_adapter(req)
