@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from quart import Blueprint, Quart, abort, jsonify
+from quart.signals import request_started
 from quart_helpers import (
     ACAC,
     ACAH,
@@ -346,6 +347,27 @@ def test_a_blueprint_policy_over_the_apps() -> None:
     assert cors_headers(get(app, "/api/x", B)) == {ACAO: B}
     assert cors_headers(get(app, "/api/x", A)) == {}
     assert cors_headers(get(app, "/public", A)) == {ACAO: A}
+
+
+def test_a_path_only_app_stops_listening_for_routed_requests() -> None:
+    """Once the path alone decides, Quart's ``request_started`` has no receiver for the
+    app (a receiver costs every request a dispatch), and the answers stay the same."""
+    app = make_app(origins=[A], intercept_exceptions=False)
+    assert list(request_started.receivers_for(app))
+    first = get(app, "/api/items", A)
+    assert not list(request_started.receivers_for(app))
+    for _ in range(3):
+        assert cors_headers(get(app, "/api/items", A)) == cors_headers(first) == {ACAO: A}
+        assert cors_headers(get(app, "/api/items", B)) == {}
+        assert cors_headers(get(app, "/api/boom", A)) == {}  # an uncaught 500, left alone
+
+
+def test_an_app_with_a_decorated_view_keeps_listening() -> None:
+    app = decorated_app(with_cors=True)
+    for _ in range(2):
+        assert cors_headers(get(app, "/restricted", A)) == {ACAO: A, ACAC: "true"}
+        assert cors_headers(get(app, "/plain", B)) == {ACAO: B}
+    assert list(request_started.receivers_for(app))
 
 
 # -- the decorator -------------------------------------------------------------------------

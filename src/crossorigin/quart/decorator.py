@@ -26,7 +26,7 @@ from ..core.policy import Policy, build_policy
 from ..core.respond import log_refusal, preflight_answer
 from ..flask_ext.extension import POLICY_ATTR, refuse
 from ..flask_ext.response import debug_enabled
-from .middleware import ROUTED
+from .state import ROUTED
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from flask.sansio.blueprints import BlueprintSetupState
 from quart import Blueprint, Quart
-from quart.signals import got_request_exception, request_started
+from quart.signals import got_request_exception
 
 from ..asgi import ASGIApp
 from ..core.errors import ConfigError, Problems, SetupError, call_site
@@ -23,7 +23,7 @@ from ..core.options import normalize_options, options_from_config
 from ..core.resources import build_resource_table
 from ..flask_ext.extension import EXTENSION_KEY, refuse
 from ..flask_ext.resolve import BlueprintScope
-from .middleware import QuartCORSMiddleware, mark_uncaught_exception, record_request
+from .middleware import QuartCORSMiddleware, mark_uncaught_exception
 from .state import QuartState
 
 __all__ = ["CORS", "get_state"]
@@ -42,7 +42,7 @@ def get_state(app: Quart) -> QuartState:
         app.extensions[EXTENSION_KEY] = state
         inner = cast(ASGIApp, app.asgi_app)
         app.asgi_app = QuartCORSMiddleware(inner, state, app)  # type: ignore[method-assign,assignment]
-        request_started.connect(record_request, app)
+        state.watch_routing()
         got_request_exception.connect(mark_uncaught_exception, app)
     assert isinstance(state, QuartState)
     return state

@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 import sys
-from contextvars import ContextVar
+from collections.abc import Awaitable
 from typing import Any
 
-from quart import Quart, request
+from quart import Quart
 
 from ..asgi import (
     ASGIApp,
@@ -24,42 +24,19 @@ from ..asgi import (
     Receive,
     Scope,
     Send,
-    apply_to_raw,
     encode_headers,
+    origin_and_cookie,
     request_fields,
     scope_path,
+    with_decision,
 )
-from ..core.decide import Decision, Reason, decide_async, is_preflight
-from ..core.headers import ACRM, ORIGIN
+from ..core.decide import Decision, Reason, decide_actual, decide_async, is_preflight
+from ..core.headers import ACRM, COOKIE, ORIGIN
 from ..core.paths import routing_path
 from ..core.policy import Policy
 from ..core.respond import log_refusal, preflight_answer
 from ..flask_ext.response import debug_enabled
-from .state import QuartState
-
-
-class Routed:
-    """What the app did with a request the middleware let through."""
-
-    __slots__ = ("request", "uncaught")
-
-    def __init__(self) -> None:
-        #: The request Quart routed (set by ``request_started``); None if it never did.
-        self.request: Any = None
-        #: True once an exception escaped a view or hook (``got_request_exception``).
-        self.uncaught = False
-
-
-#: The request running through the middleware: a decorated view under ``CORS(app)``
-#: then leaves its headers to the middleware. None outside it (the decorator alone).
-ROUTED: ContextVar[Routed | None] = ContextVar("crossorigin_quart_routed", default=None)
-
-
-async def record_request(sender: Quart, **extra: Any) -> None:
-    """Quart's ``request_started`` receiver: the request is routed by now."""
-    routed = ROUTED.get()
-    if routed is not None:
-        routed.request = request._get_current_object()  # type: ignore[attr-defined]
+from .state import ROUTED, QuartState, Routed
 
 
 async def mark_uncaught_exception(sender: Quart, **extra: Any) -> None:
@@ -83,19 +60,34 @@ class QuartCORSMiddleware:
         if scope["type"] != "http":
             await self.asgi_app(scope, receive, send)
             return
-        fields = request_fields(scope.get("headers", ()))
         method: str = scope.get("method", "GET")
-        if method == "OPTIONS" and is_preflight(method, fields.get(ORIGIN), fields.get(ACRM)):
-            policy = self.state.for_preflight_scope(scope)
-            if policy is not None and policy.automatic_options:
-                await self.answer_preflight(policy, scope, fields, send)
-                return
+        headers = scope.get("headers", ())
+        fields: dict[str, str] | None = None
+        if method == "OPTIONS":
+            fields = request_fields(headers)
+            if is_preflight(method, fields.get(ORIGIN), fields.get(ACRM)):
+                policy = self.state.for_preflight_scope(scope)
+                if policy is not None and policy.automatic_options:
+                    await self.answer_preflight(policy, scope, fields, send)
+                    return
+            origin, credentialed = fields.get(ORIGIN), COOKIE in fields
+        else:
+            origin, credentialed = origin_and_cookie(headers)
         routed = Routed()
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = await self.add_headers(scope, method, fields, routed, message)
-            await send(message)
+        def send_with_headers(message: Message) -> Awaitable[None]:
+            # Not a coroutine function unless it must await: the server's own send is
+            # awaited by the app, with no frame of this middleware in between.
+            if message["type"] != "http.response.start":
+                return send(message)
+            policy = self.state.for_response_scope(scope, routed.request)
+            if policy is None or (routed.uncaught and not policy.intercept_exceptions):
+                return send(message)
+            if fields is None and not policy.origins.has_callables:
+                decision = decide_actual(policy, method, origin, credentialed)
+                return send(self.with_headers(message, decision, policy, scope))
+            # A callable may be async; a preflight the app answers reads every field.
+            return self.send_decided(message, policy, method, scope, send)
 
         token = ROUTED.set(routed)
         try:
@@ -103,13 +95,28 @@ class QuartCORSMiddleware:
         finally:
             ROUTED.reset(token)
 
+    def with_headers(
+        self, message: Message, decision: Decision, policy: Policy, scope: Scope
+    ) -> Message:
+        """The response's start message with the decision applied; a refusal logged."""
+        debug = debug_enabled(policy, self.app.config["DEBUG"])
+        log(decision, policy, scope, debug)
+        return with_decision(message, decision, debug)
+
+    async def send_decided(
+        self, message: Message, policy: Policy, method: str, scope: Scope, send: Send
+    ) -> None:
+        """Decide with every request field, awaiting an async ``origins`` callable."""
+        decision = await decide_async(policy, method, request_fields(scope.get("headers", ())))
+        await send(self.with_headers(message, decision, policy, scope))
+
     async def answer_preflight(
         self, policy: Policy, scope: Scope, fields: dict[str, str], send: Send
     ) -> None:
         decision = await decide_async(policy, "OPTIONS", fields)
         debug = debug_enabled(policy, self.app.debug)
         path = routing_path(scope_path(scope))
-        log(decision, policy, scope, fields, debug)
+        log(decision, policy, scope, debug)
         code, headers, body = preflight_answer(
             decision, policy, debug=debug, path=path, origin=fields.get(ORIGIN), method="OPTIONS"
         )
@@ -118,28 +125,13 @@ class QuartCORSMiddleware:
         )
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
-    async def add_headers(
-        self, scope: Scope, method: str, fields: dict[str, str], routed: Routed, message: Message
-    ) -> Message:
-        """The response's start message, with the governing policy's headers added."""
-        policy = self.state.for_response_scope(scope, routed.request)
-        if policy is None or (routed.uncaught and not policy.intercept_exceptions):
-            return message
-        decision = await decide_async(policy, method, fields)
-        debug = debug_enabled(policy, self.app.debug)
-        log(decision, policy, scope, fields, debug)
-        message = dict(message)
-        message["headers"] = apply_to_raw(message.get("headers", ()), decision, debug)
-        return message
 
-
-def log(
-    decision: Decision, policy: Policy, scope: Scope, fields: dict[str, str], debug: bool
-) -> None:
+def log(decision: Decision, policy: Policy, scope: Scope, debug: bool) -> None:
     """:func:`~crossorigin.core.respond.log_refusal` for an ASGI request; in debug mode
     with the ``crossorigin`` logger quiet, the line goes to the server's stderr."""
     if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
         return
+    fields = request_fields(scope.get("headers", ()))
     log_refusal(
         decision,
         policy,

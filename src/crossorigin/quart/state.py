@@ -7,16 +7,44 @@ own; only how a request is read differs: an ASGI scope, whose ``path`` is alread
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, cast
 
 from flask import Flask
-from quart import Quart
+from quart import Quart, request, request_started
 from werkzeug.datastructures import Headers
 
 from ..asgi import Scope, scope_path
-from ..core.paths import routing_path
+from ..core.paths import ResourceTable, routing_path
 from ..core.policy import Policy
-from ..flask_ext.resolve import CORSState, endpoint_for
+from ..flask_ext.resolve import BlueprintScope, CORSState, endpoint_for
+
+_UNKNOWN: Any = object()
+
+
+class Routed:
+    """What the app did with a request the middleware let through."""
+
+    __slots__ = ("request", "uncaught")
+
+    def __init__(self) -> None:
+        #: The request Quart routed (set by ``request_started``); None if it never did.
+        self.request: Any = None
+        #: True once an exception escaped a view or hook (``got_request_exception``).
+        self.uncaught = False
+
+
+#: The request running through the middleware: a decorated view under ``CORS(app)``
+#: then leaves its headers to the middleware. None outside it (the decorator alone).
+ROUTED: ContextVar[Routed | None] = ContextVar("crossorigin_quart_routed", default=None)
+
+
+async def record_request(sender: Quart, **extra: Any) -> None:
+    """Quart's ``request_started`` receiver: the request is routed by now. Connected
+    only while some policy may depend on the view (see :meth:`QuartState.watch_routing`)."""
+    routed = ROUTED.get()
+    if routed is not None:
+        routed.request = request._get_current_object()  # type: ignore[attr-defined]
 
 
 class QuartState(CORSState):
@@ -27,13 +55,31 @@ class QuartState(CORSState):
         super().__init__(cast(Flask, app))
         self.quart = app
 
+    def set_table(self, table: ResourceTable[Policy]) -> None:
+        super().set_table(table)
+        self.watch_routing()
+
+    def add_blueprint(self, scope: BlueprintScope) -> None:
+        super().add_blueprint(scope)
+        self.watch_routing()
+
+    def watch_routing(self) -> None:
+        """Record the routed request (``request_started``) unless the path alone is
+        known to decide: a signal receiver costs every request a dispatch."""
+        if self.path_only:
+            request_started.disconnect(record_request, self.quart)
+        else:
+            request_started.connect(record_request, self.quart)
+
     def decode_path(self, raw_path: str) -> str:
         """ASGI's ``path`` is already percent-decoded text."""
         return routing_path(raw_path)
 
     def for_scope(self, scope: Scope) -> Policy | None:
         """The policy by path alone (no policy depends on the view)."""
-        return self.for_path(scope_path(scope))
+        path = scope_path(scope) if scope.get("root_path") else scope.get("path") or "/"
+        policy: Policy | None = self.paths.get(path, _UNKNOWN)
+        return self.for_path(path) if policy is _UNKNOWN else policy
 
     def for_preflight_scope(self, scope: Scope) -> Policy | None:
         """The policy for a preflight, before Quart routes it."""
@@ -48,6 +94,7 @@ class QuartState(CORSState):
         path_only = self.path_only
         if path_only is None:
             path_only = self.path_only = not self.by_view()
+            self.watch_routing()
         if path_only or req is None:
             return self.for_scope(scope)
         return self.for_request(req)
