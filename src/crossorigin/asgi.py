@@ -8,8 +8,9 @@ with the same error ids. Every HTTP request, top to bottom:
    whose policy answers preflights (``automatic_options``) is answered here, with the
    status, headers and body the Flask extension sends; the app never sees it.
 3. Every other request goes to the app. As the app (or an error middleware inside
-   this one) starts its response, the decision is made, a refusal is logged, and the
-   decision's headers are applied to the response's header list.
+   this one) starts its response, the decision is made (an async ``origins`` callable
+   is awaited), a refusal is logged, and the decision's headers are applied to the
+   response's header list.
 
 What is remembered between requests is bounded: the policy per path (the rule of
 :func:`~crossorigin.core.paths.remember_path`, as under Flask), the decision per origin,
@@ -27,7 +28,15 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from logging import INFO
 from typing import Any, cast
 
-from .core.decide import ANSWER_CACHE_SIZE, Decision, Reason, decide, decide_actual, is_preflight
+from .core.decide import (
+    ANSWER_CACHE_SIZE,
+    Decision,
+    Reason,
+    decide,
+    decide_actual,
+    decide_async,
+    is_preflight,
+)
 from .core.errors import ConfigError, call_site
 from .core.header_list import RAW_SUSPECT_INITIALS, add_decision, only_appends
 from .core.headers import ACRH, ACRM, ACRPN, COOKIE, ORIGIN
@@ -138,23 +147,30 @@ class CORSMiddleware:
             origin, credentialed = origin_and_cookie(headers)
 
         def send_with_headers(message: Message) -> Awaitable[None]:
-            # Not a coroutine function: the server's own send is awaited by the app,
-            # with no frame of this middleware in between.
-            if message["type"] == "http.response.start":
-                if fields is None:
-                    decision = decide_actual(policy, method, origin, credentialed)
-                else:  # a preflight the app answers (automatic_options=False)
-                    decision = decide(policy, method, fields)
-                debug = policy.debug is True
-                if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
-                    _log(decision, policy, scope, routing_path(path), debug)
-                message = with_decision(message, decision, debug)
-            return send(message)
+            # Not a coroutine function unless it must await: the server's own send is
+            # awaited by the app, with no frame of this middleware in between.
+            if message["type"] != "http.response.start":
+                return send(message)
+            if policy.origins.has_callables:  # one may be async: awaited
+                return self.send_decided(message, policy, scope, path, send)
+            if fields is None:
+                decision = decide_actual(policy, method, origin, credentialed)
+            else:  # a preflight the app answers (automatic_options=False)
+                decision = decide(policy, method, fields)
+            return send(start_message(message, decision, policy, scope, path))
 
         if policy.intercept_exceptions:
             await self.app(scope, receive, send_with_headers)
         else:
             await _leaving_exceptions_alone(self.app, scope, receive, send, send_with_headers)
+
+    async def send_decided(
+        self, message: Message, policy: Policy, scope: Scope, path: str, send: Send
+    ) -> None:
+        """Decide with every request field, awaiting an async ``origins`` callable."""
+        fields = request_fields(scope.get("headers", ()))
+        decision = await decide_async(policy, scope.get("method", "GET"), fields)
+        await send(start_message(message, decision, policy, scope, path))
 
     async def answer_preflight(
         self, policy: Policy, scope: Scope, path: str, fields: dict[str, str], send: Send
@@ -164,7 +180,7 @@ class CORSMiddleware:
         key = (id(policy), origin, fields.get(ACRM), fields.get(ACRH), fields.get(ACRPN))
         known = self.preflights.get(key)
         if known is None:
-            decision = decide(policy, "OPTIONS", fields)
+            decision = await decide_async(policy, "OPTIONS", fields)
             code, headers, body = preflight_answer(
                 decision, policy, debug=debug, path=path, origin=origin, method="OPTIONS"
             )
@@ -186,6 +202,16 @@ class CORSMiddleware:
             if len(self.preflights) >= ANSWER_CACHE_SIZE:
                 self.preflights.clear()
             self.preflights[key] = answer
+
+
+def start_message(
+    message: Message, decision: Decision, policy: Policy, scope: Scope, path: str
+) -> Message:
+    """The response's start message with the decision applied; a refusal logged."""
+    debug = policy.debug is True
+    if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
+        _log(decision, policy, scope, routing_path(path), debug)
+    return with_decision(message, decision, debug)
 
 
 def with_decision(message: Message, decision: Decision, debug: bool) -> Message:

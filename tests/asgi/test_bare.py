@@ -142,6 +142,29 @@ def test_cookies_without_supports_credentials_are_logged_as_such(
     ]
 
 
+def test_origins_callables_sync_and_async_are_asked_for_actual_requests_and_preflights() -> None:
+    asked: list[str] = []
+
+    async def trusted(origin: str) -> bool:
+        asked.append(origin)
+        return origin.endswith(".trusted.example")
+
+    def also(origin: str) -> bool:
+        return origin == B
+
+    app, _ = make(origins=[trusted, also])
+    ok = "https://x.trusted.example"
+    assert call(app, "GET", "/api", {"Origin": ok}).get("Access-Control-Allow-Origin") == ok
+    assert call(app, "GET", "/api", {"Origin": B}).get("Access-Control-Allow-Origin") == B
+    assert call(app, "GET", "/api", {"Origin": A}).get("Access-Control-Allow-Origin") is None
+    answer = call(app, "OPTIONS", "/api", {**PREFLIGHT, "Origin": ok})
+    assert (answer.status, answer.get("Access-Control-Allow-Origin")) == (200, ok)
+    assert call(app, "OPTIONS", "/api", PREFLIGHT).status == 403
+    # Asked every time (never remembered), and only when no other entry decides.
+    assert call(app, "GET", "/api", {"Origin": ok}).get("Access-Control-Allow-Origin") == ok
+    assert asked.count(ok) == 3
+
+
 def test_expose_headers() -> None:
     app, _ = make(origins=[A], expose_headers=["X-Total-Count"])
     answer = call(app, "GET", "/x", {"Origin": A})
