@@ -7,6 +7,7 @@ own; only how a request is read differs: an ASGI scope, whose ``path`` is alread
 
 from __future__ import annotations
 
+import weakref
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -47,6 +48,10 @@ async def record_request(sender: Quart, **extra: Any) -> None:
         routed.request = request._get_current_object()  # type: ignore[attr-defined]
 
 
+#: The apps whose requests :func:`record_request` records.
+_watched: weakref.WeakSet[Quart] = weakref.WeakSet()
+
+
 class QuartState(CORSState):
     """Per-app CORS state, stored in ``app.extensions["cors"]``."""
 
@@ -66,10 +71,15 @@ class QuartState(CORSState):
     def watch_routing(self) -> None:
         """Record the routed request (``request_started``) unless the path alone is
         known to decide: a signal receiver costs every request a dispatch."""
-        if self.path_only:
-            request_started.disconnect(record_request, self.quart)
-        else:
+        if not self.path_only:
+            _watched.add(self.quart)
             request_started.connect(record_request, self.quart)
+            return
+        _watched.discard(self.quart)
+        request_started.disconnect(record_request, self.quart)
+        if not _watched:
+            # Gone for every app: the signal then costs a request nothing at all.
+            request_started.disconnect(record_request)
 
     def decode_path(self, raw_path: str) -> str:
         """ASGI's ``path`` is already percent-decoded text."""
