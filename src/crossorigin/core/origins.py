@@ -451,7 +451,7 @@ class OriginMatcher:
     patterns cost one dict lookup per label of the request host.
     """
 
-    __slots__ = ("_callables", "_exact", "_hosts", "_regexes", "any")
+    __slots__ = ("_callables", "_exact", "_hosts", "_regexes", "any", "has_callables")
 
     def __init__(self, specs: Iterable[OriginSpec]):
         specs = tuple(specs)
@@ -470,6 +470,9 @@ class OriginMatcher:
         self._hosts = {k: (None if v is None else frozenset(v)) for k, v in hosts.items()}
         self._regexes = tuple(s.pattern for s in specs if isinstance(s, RegexOrigin))
         self._callables = tuple(s.predicate for s in specs if isinstance(s, PredicateOrigin))
+        #: True if some origin can only be decided by asking a callable, every time (an
+        #: attribute, not a property: the ASGI layers read it on every request).
+        self.has_callables = bool(self._callables)
 
     @property
     def exact(self) -> frozenset[str]:
@@ -484,10 +487,6 @@ class OriginMatcher:
         """True if ``origin`` is one of the configured exact origins."""
         return origin in self._exact
 
-    @property
-    def has_callables(self) -> bool:
-        """True if some origin can only be decided by asking a callable, every time."""
-        return bool(self._callables)
 
     def matches(self, origin: str) -> bool:
         """Match a request origin already checked by ``is_serialized_origin``."""
