@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable
+from logging import INFO
 from typing import Any
 
 from quart import Quart
@@ -34,7 +35,7 @@ from ..core.decide import Decision, Reason, decide_actual, decide_async, is_pref
 from ..core.headers import ACRM, COOKIE, ORIGIN
 from ..core.paths import routing_path
 from ..core.policy import Policy
-from ..core.respond import log_refusal, preflight_answer
+from ..core.respond import log_refusal, logger, preflight_answer
 from ..flask_ext.response import debug_enabled
 from .state import ROUTED, QuartState, Routed
 
@@ -131,6 +132,8 @@ def log(decision: Decision, policy: Policy, scope: Scope, debug: bool) -> None:
     with the ``crossorigin`` logger quiet, the line goes to the server's stderr."""
     if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
         return
+    if not (debug or logger.isEnabledFor(INFO)):
+        return  # nothing would be written: the request's fields are not read
     fields = request_fields(scope.get("headers", ()))
     log_refusal(
         decision,
