@@ -487,7 +487,6 @@ class OriginMatcher:
         """True if ``origin`` is one of the configured exact origins."""
         return origin in self._exact
 
-
     def matches(self, origin: str) -> bool:
         """Match a request origin already checked by ``is_serialized_origin``."""
         return self.matches_fixed(origin) or self.ask(origin)

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from flask import Blueprint, Flask, got_request_exception
 from flask.blueprints import BlueprintSetupState
@@ -30,6 +30,7 @@ __all__ = [
     "EXTENSION_KEY",
     "GOVERNED",
     "POLICY_ATTR",
+    "CORSExtension",
     "CORSState",
     "PolicySource",
     "build_resource_table",
@@ -44,9 +45,7 @@ __all__ = [
 EXTENSION_KEY = "cors"
 
 #: Each blueprint given to CORS, with the file:line of that call.
-_initialised_blueprints: weakref.WeakKeyDictionary[Blueprint, str | None] = (
-    weakref.WeakKeyDictionary()
-)
+_initialised_blueprints: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
 
 
 def get_state(app: Flask) -> CORSState:
@@ -99,19 +98,24 @@ def refuse(
     found.extend(error.all)
 
 
-class CORS:
-    """Cross-Origin Resource Sharing for a Flask app or blueprint.
+AppT = TypeVar("AppT")
+BlueprintT = TypeVar("BlueprintT")
 
-    ``CORS(app, **options)``, or ``cors = CORS(**options)`` then
-    ``cors.init_app(app, **more)``. Options: ``origins``, ``methods``,
-    ``allow_headers``, ``expose_headers``, ``supports_credentials``, ``max_age``,
-    ``send_wildcard``, ``vary_header``, ``automatic_options``, ``resources``,
-    ``intercept_exceptions``, ``always_send``, ``allow_private_network``,
-    ``preflight_status``, ``debug``; each also as a ``CORS_<NAME>`` config key.
-    See docs/configuration.md.
+
+class CORSExtension(Generic[AppT, BlueprintT]):
+    """``CORS(app_or_blueprint, **options)`` and ``init_app``, for one framework.
+
+    The one home of the configuration layers, the blueprint registration and the
+    start-up errors; :class:`CORS` (Flask) and ``crossorigin.quart.CORS`` differ only
+    in the classes they accept and the state (with its middleware) they install.
     """
 
-    def __init__(self, app: Flask | Blueprint | None = None, **options: Any):
+    #: The framework's app and blueprint classes, and its name for error messages.
+    app_class: ClassVar[type[Any]]
+    blueprint_class: ClassVar[type[Any]]
+    framework: ClassVar[str]
+
+    def __init__(self, app: AppT | BlueprintT | None = None, **options: Any):
         self._options = options
         self._refused = False
         self._site: str | None = None
@@ -125,35 +129,41 @@ class CORS:
             refuse(error, call=self._call)
             self._refused = True  # reported; nothing more to build from these options
 
-    def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
-        """Apply CORS to ``app`` (a Flask app or a blueprint), with ``options`` over the
+    def init_app(self, app: AppT | BlueprintT, **options: Any) -> None:
+        """Apply CORS to ``app`` (an app or a blueprint), with ``options`` over the
         ones given to the constructor. A refused configuration raises
         :class:`~crossorigin.ConfigError`."""
         self._call = "init_app(...)"
         self._apply(app, options)
 
-    def _apply(self, app: Flask | Blueprint, options: Mapping[str, Any]) -> None:
+    def state_of(self, app: AppT) -> CORSState:
+        """The app's CORS state, installing the middleware on first use."""
+        raise NotImplementedError
+
+    def _apply(self, app: AppT | BlueprintT, options: Mapping[str, Any]) -> None:
         if self._refused:
             return
         self._site = call_site()
         try:
             self._init(app, options)
         except ConfigError as error:
-            scope = f"blueprint {app.name!r}" if isinstance(app, Blueprint) else None
+            blueprint = isinstance(app, self.blueprint_class)
+            scope = f"blueprint {cast(Any, app).name!r}" if blueprint else None
             refuse(error, call=self._call, site=self._site, scope=scope)
 
-    def _init(self, app: Flask | Blueprint, options: Mapping[str, Any]) -> None:
+    def _init(self, app: AppT | BlueprintT, options: Mapping[str, Any]) -> None:
         layers: list[Mapping[str, Any]] = [self._options, options]
-        if isinstance(app, Blueprint):
+        if isinstance(app, self.blueprint_class):
             problems = Problems()
             for layer in layers:
                 normalize_options(layer, problems=problems)
             problems.raise_any()
             self._init_blueprint(app, layers)
             return
-        if not isinstance(app, Flask):
+        if not isinstance(app, self.app_class):
             raise SetupError(
-                "E501", f"CORS() needs a Flask app or a Blueprint, got {type(app).__name__}"
+                "E501",
+                f"CORS() needs a {self.framework} app or a Blueprint, got {type(app).__name__}",
             )
         existing = app.extensions.get(EXTENSION_KEY)
         if isinstance(existing, CORSState) and existing.table is not None:
@@ -163,9 +173,9 @@ class CORS:
                 "every option in a single CORS(app, ...) or init_app(app, ...) call",
             )
         table = build_resource_table(layers, config=app.config)
-        get_state(app).set_table(table)
+        self.state_of(cast(AppT, app)).set_table(table)
 
-    def _init_blueprint(self, blueprint: Blueprint, layers: list[Mapping[str, Any]]) -> None:
+    def _init_blueprint(self, blueprint: Any, layers: list[Mapping[str, Any]]) -> None:
         if blueprint in _initialised_blueprints:
             raise SetupError(
                 "E501", _again(blueprint, _initialised_blueprints[blueprint], self._site)
@@ -183,7 +193,7 @@ class CORS:
         site, call = self._site, self._call
 
         def register(setup: BlueprintSetupState) -> None:
-            app = cast(Flask, setup.app)
+            app = setup.app
             try:
                 options_from_config(app.config)  # a misspelt CORS_* key is refused all the same
             except ConfigError as error:
@@ -191,12 +201,32 @@ class CORS:
                 return
             prefix = (setup.url_prefix or "").rstrip("/")
             name = f"{setup.name_prefix}.{setup.name}".lstrip(".")
-            get_state(app).add_blueprint(BlueprintScope(name, prefix, table))
+            self.state_of(cast(AppT, app)).add_blueprint(BlueprintScope(name, prefix, table))
 
         blueprint.record(register)
 
 
-def _again(blueprint: Blueprint, first: str | None, site: str | None) -> str:
+class CORS(CORSExtension[Flask, Blueprint]):
+    """Cross-Origin Resource Sharing for a Flask app or blueprint.
+
+    ``CORS(app, **options)``, or ``cors = CORS(**options)`` then
+    ``cors.init_app(app, **more)``. Options: ``origins``, ``methods``,
+    ``allow_headers``, ``expose_headers``, ``supports_credentials``, ``max_age``,
+    ``send_wildcard``, ``vary_header``, ``automatic_options``, ``resources``,
+    ``intercept_exceptions``, ``always_send``, ``allow_private_network``,
+    ``preflight_status``, ``debug``; each also as a ``CORS_<NAME>`` config key.
+    See docs/configuration.md.
+    """
+
+    app_class = Flask
+    blueprint_class = Blueprint
+    framework = "Flask"
+
+    def state_of(self, app: Flask) -> CORSState:
+        return get_state(app)
+
+
+def _again(blueprint: Any, first: str | None, site: str | None) -> str:
     """E501 for a second ``CORS(blueprint)``, saying how it came about."""
     message = (
         f"CORS is already initialised on blueprint {blueprint.name!r}; configure it once, "
