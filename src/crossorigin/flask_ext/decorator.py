@@ -17,9 +17,11 @@ from typing import Any, TypeVar, cast, overload
 
 from flask import Flask, Response, after_this_request, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..core.decide import Decision
 from ..core.errors import ConfigError
 from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy, build_policy
@@ -55,8 +57,17 @@ def cross_origin(**options: Any) -> Callable[[F], F]: ...
 
 def cross_origin(*args: Any, **options: Any) -> Any:
     """Give one view its own CORS policy (``@cross_origin(...)`` or bare ``@cross_origin``)."""
+    return policy_decorator(args, options, _wrap)
+
+
+def policy_decorator(
+    args: tuple[Any, ...], options: dict[str, Any], wrap: Callable[[Policy, Any], Any]
+) -> Any:
+    """``cross_origin``'s arguments, the view policy built from them at import time (or
+    the refusal), and the marks every framework's wrapper carries; ``wrap(policy, view)``
+    makes the framework's own wrapper."""
     if len(args) == 1 and callable(args[0]) and not options:
-        return cross_origin()(args[0])
+        return policy_decorator((), {}, wrap)(args[0])
     if args:
         raise TypeError("cross_origin() takes keyword options only, e.g. origins=[...]")
     try:
@@ -67,54 +78,61 @@ def cross_origin(*args: Any, **options: Any) -> Any:
         return _unchanged
 
     def decorator(view: F) -> F:
-        is_async = iscoroutinefunction(view)
-
-        def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-            # Under CORS(app) the app's middleware governs the request; otherwise
-            # the decorator answers and adds the headers itself.
-            environ = GOVERNED.get()
-            if environ is not None and not is_async and environ["REQUEST_METHOD"] != "OPTIONS":
-                # The usual case under CORS(app).
-                return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
-            governed = environ is not None
-            if environ is None:
-                # One proxy lookup for the request, not one per attribute read.
-                environ = request._get_current_object().environ  # type: ignore[attr-defined]
-            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-            if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
-                if not governed and is_preflight_environ(environ):
-                    return _answer_preflight(policy, app.debug)
-                options_response: ResponseReturnValue = app.make_default_options_response()
-                if not governed:
-                    _add_headers_later(policy, app, environ)
-                return options_response
-            # Flask runs a coroutine view through ensure_sync.
-            call = app.ensure_sync(view) if is_async else view
-            if governed:
-                return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
-            try:
-                result = call(*view_args, **view_kwargs)
-            except BaseException as error:
-                # Flask turns the error into a response once this wrapper is gone.
-                if policy.intercept_exceptions or isinstance(error, HTTPException):
-                    _add_headers_later(policy, app, environ)
-                raise
-            response = app.make_response(result)
-            _add_headers(response, policy, app, environ)
-            return response
-
+        wrapper = wrap(policy, view)
         update_wrapper(wrapper, view)
         setattr(wrapper, POLICY_ATTR, policy)
         _wrappers.add(wrapper)
         # OPTIONS always reaches the wrapper: it answers preflights itself
         # (automatic_options) or hands them to the view (passthrough), and either way
-        # the response gets its CORS headers; Flask's own OPTIONS answer would skip it.
+        # the response gets its CORS headers; the framework's own OPTIONS answer would
+        # skip it.
         required = set(getattr(view, "required_methods", ()))
-        wrapper.required_methods = required | {"OPTIONS"}  # type: ignore[attr-defined]
-        wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
+        wrapper.required_methods = required | {"OPTIONS"}
+        wrapper.provide_automatic_options = False
         return cast(F, wrapper)
 
     return decorator
+
+
+def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
+    """The Flask view wrapper for ``policy``."""
+    is_async = iscoroutinefunction(view)
+
+    def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
+        # Under CORS(app) the app's middleware governs the request; otherwise
+        # the decorator answers and adds the headers itself.
+        environ = GOVERNED.get()
+        if environ is not None and not is_async and environ["REQUEST_METHOD"] != "OPTIONS":
+            # The usual case under CORS(app).
+            return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
+        governed = environ is not None
+        if environ is None:
+            # One proxy lookup for the request, not one per attribute read.
+            environ = request._get_current_object().environ  # type: ignore[attr-defined]
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
+            if not governed and is_preflight_environ(environ):
+                return _answer_preflight(policy, app.debug)
+            options_response: ResponseReturnValue = app.make_default_options_response()
+            if not governed:
+                _add_headers_later(policy, app, environ)
+            return options_response
+        # Flask runs a coroutine view through ensure_sync.
+        call = app.ensure_sync(view) if is_async else view
+        if governed:
+            return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
+        try:
+            result = call(*view_args, **view_kwargs)
+        except BaseException as error:
+            # Flask turns the error into a response once this wrapper is gone.
+            if policy.intercept_exceptions or isinstance(error, HTTPException):
+                _add_headers_later(policy, app, environ)
+            raise
+        response = app.make_response(result)
+        _add_headers(response, policy, app, environ)
+        return response
+
+    return wrapper
 
 
 def _unchanged(view: F) -> F:
@@ -144,7 +162,13 @@ def _add_headers(
     debug = debug_enabled(policy, app.config["DEBUG"])
     if not decision.allowed:
         log_refusal(decision, policy, environ, debug)
-    headers = response.headers
+    apply_to_headers(response.headers, decision, debug)
+    return response
+
+
+def apply_to_headers(headers: Headers, decision: Decision, debug: bool) -> None:
+    """Apply ``decision`` to a response's Werkzeug ``Headers`` (the decorator alone, in
+    Flask and in Quart): appended when that is all applying does, else rewritten."""
     if only_appends(headers, decision, debug):
         for name, value in decision.appended:
             headers.add(name, value)
@@ -152,4 +176,3 @@ def _add_headers(
         applied = apply_decision(list(headers.items()), decision, debug=debug)
         headers.clear()
         headers.extend(applied)
-    return response

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from functools import update_wrapper
 from typing import Any, TypeVar, cast, overload
 
 from quart import Quart, Response, after_this_request, current_app, request
@@ -18,13 +17,11 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 from ..core.decide import Decision, Reason, decide_async, is_preflight
-from ..core.errors import ConfigError
-from ..core.header_list import apply_decision, only_appends
 from ..core.headers import ACRM, ORIGIN
 from ..core.paths import routing_path
-from ..core.policy import Policy, build_policy
+from ..core.policy import Policy
 from ..core.respond import log_refusal, preflight_answer
-from ..flask_ext.extension import POLICY_ATTR, refuse
+from ..flask_ext.decorator import apply_to_headers, policy_decorator
 from ..flask_ext.response import debug_enabled
 from .state import ROUTED
 
@@ -42,60 +39,42 @@ def cross_origin(**options: Any) -> Callable[[F], F]: ...
 def cross_origin(*args: Any, **options: Any) -> Any:
     """Give one view its own CORS policy (``@cross_origin(...)`` or bare ``@cross_origin``),
     written below ``@app.route`` as under Flask."""
-    if len(args) == 1 and callable(args[0]) and not options:
-        return cross_origin()(args[0])
-    if args:
-        raise TypeError("cross_origin() takes keyword options only, e.g. origins=[...]")
-    try:
-        policy = build_policy(options)
-    except ConfigError as error:
-        refuse(error, call="@cross_origin(...)")
-        return _unchanged
-
-    def decorator(view: F) -> F:
-        async def wrapper(*view_args: Any, **view_kwargs: Any) -> Any:
-            app = cast(Quart, current_app._get_current_object())  # type: ignore[attr-defined]
-            # A sync view runs in a worker thread, as Quart runs it undecorated.
-            call = app.ensure_async(view)
-            governed = ROUTED.get() is not None
-            if governed and request.method != "OPTIONS":
-                return await call(*view_args, **view_kwargs)  # the usual case under CORS(app)
-            if request.method == "OPTIONS" and policy.automatic_options:
-                preflight = is_preflight(
-                    request.method, request.headers.get(ORIGIN), request.headers.get(ACRM)
-                )
-                if not governed and preflight:
-                    return await _answer_preflight(policy, app)
-                options_response = _default_options_response(app)
-                if not governed:
-                    _add_headers_later(policy, app)
-                return options_response
-            if governed:
-                return await call(*view_args, **view_kwargs)
-            try:
-                result = await call(*view_args, **view_kwargs)
-            except BaseException as error:
-                # Quart turns the error into a response once this wrapper is gone.
-                if policy.intercept_exceptions or isinstance(error, HTTPException):
-                    _add_headers_later(policy, app)
-                raise
-            response = await app.make_response(result)
-            return await _add_headers(response, policy, app)
-
-        update_wrapper(wrapper, view)
-        setattr(wrapper, POLICY_ATTR, policy)
-        # OPTIONS always reaches the wrapper, as under Flask: it answers preflights
-        # itself or hands them to the view, and the response gets its CORS headers.
-        required = set(getattr(view, "required_methods", ()))
-        wrapper.required_methods = required | {"OPTIONS"}  # type: ignore[attr-defined]
-        wrapper.provide_automatic_options = False  # type: ignore[attr-defined]
-        return cast(F, wrapper)
-
-    return decorator
+    return policy_decorator(args, options, _wrap)
 
 
-def _unchanged(view: F) -> F:
-    return view
+def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
+    """The Quart view wrapper for ``policy``."""
+
+    async def wrapper(*view_args: Any, **view_kwargs: Any) -> Any:
+        app = cast(Quart, current_app._get_current_object())  # type: ignore[attr-defined]
+        # A sync view runs in a worker thread, as Quart runs it undecorated.
+        call = app.ensure_async(view)
+        governed = ROUTED.get() is not None
+        if governed and request.method != "OPTIONS":
+            return await call(*view_args, **view_kwargs)  # the usual case under CORS(app)
+        if request.method == "OPTIONS" and policy.automatic_options:
+            preflight = is_preflight(
+                request.method, request.headers.get(ORIGIN), request.headers.get(ACRM)
+            )
+            if not governed and preflight:
+                return await _answer_preflight(policy, app)
+            options_response = _default_options_response(app)
+            if not governed:
+                _add_headers_later(policy, app)
+            return options_response
+        if governed:
+            return await call(*view_args, **view_kwargs)
+        try:
+            result = await call(*view_args, **view_kwargs)
+        except BaseException as error:
+            # Quart turns the error into a response once this wrapper is gone.
+            if policy.intercept_exceptions or isinstance(error, HTTPException):
+                _add_headers_later(policy, app)
+            raise
+        response = await app.make_response(result)
+        return await _add_headers(response, policy, app)
+
+    return wrapper
 
 
 def _default_options_response(app: Quart) -> Any:
@@ -149,12 +128,5 @@ def _add_headers_later(policy: Policy, app: Quart) -> None:
 async def _add_headers(response: Any, policy: Policy, app: Quart) -> Any:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
     decision, debug = await _decide(policy, app)
-    headers = response.headers
-    if only_appends(headers.items(), decision, debug):
-        for name, value in decision.appended:
-            headers.add(name, value)
-    else:
-        applied = apply_decision(list(headers.items()), decision, debug=debug)
-        headers.clear()
-        headers.extend(applied)
+    apply_to_headers(response.headers, decision, debug)
     return response
