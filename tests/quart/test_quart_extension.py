@@ -133,6 +133,33 @@ def test_error_responses_of_a_covered_path_get_the_headers() -> None:
         assert cors_headers(reply) == {ACAO: A}, path
 
 
+def test_answers_are_the_same_on_the_first_request_and_after() -> None:
+    """The first response settles that the path alone decides; later requests take the
+    shorter way, with the same answers, uncovered paths and error responses included."""
+    options: dict[str, Any] = {"resources": {r"/api/*": {"origins": [A]}}}
+    requests = [
+        ("/api/items", A),
+        ("/api/items", B),
+        ("/public", A),
+        ("/api/abort", A),
+        ("/api/boom", A),
+        ("/api/missing", A),
+    ]
+
+    def answer(app: Quart, path: str, origin: str) -> tuple[int, dict[str, str]]:
+        reply = get(app, path, origin)
+        return reply.status_code, cors_headers(reply)
+
+    # Each on a new app: every one is that app's first request.
+    first = [answer(make_app(**options), path, origin) for path, origin in requests]
+    assert first[0] == (200, {ACAO: A})
+    assert first[2] == (200, {})
+    assert first[4] == (500, {ACAO: A})
+    app = make_app(**options)
+    for _ in range(3):
+        assert [answer(app, path, origin) for path, origin in requests] == first
+
+
 def test_intercept_exceptions_false_leaves_an_uncaught_500_alone() -> None:
     app = make_app(origins=[A], intercept_exceptions=False)
     reply = get(app, "/api/boom", A)

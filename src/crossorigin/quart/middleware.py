@@ -74,15 +74,28 @@ class QuartCORSMiddleware:
             origin, credentialed = fields.get(ORIGIN), COOKIE in fields
         else:
             origin, credentialed = origin_and_cookie(headers)
-        routed = Routed()
+        state = self.state
+        settled: Policy | None = None
+        if state.path_only:  # the path alone decides: known before the app runs
+            settled = state.for_scope(scope)
+            if settled is None:
+                await self.asgi_app(scope, receive, send)
+                return
+        # What the app did matters to a decorated view and to intercept_exceptions=False.
+        routed = None if settled is not None and settled.intercept_exceptions else Routed()
 
         def send_with_headers(message: Message) -> Awaitable[None]:
             # Not a coroutine function unless it must await: the server's own send is
             # awaited by the app, with no frame of this middleware in between.
             if message["type"] != "http.response.start":
                 return send(message)
-            policy = self.state.for_response_scope(scope, routed.request)
-            if policy is None or (routed.uncaught and not policy.intercept_exceptions):
+            if routed is None:
+                policy = settled
+            else:
+                policy = state.for_response_scope(scope, routed.request)
+                if policy is not None and routed.uncaught and not policy.intercept_exceptions:
+                    return send(message)
+            if policy is None:
                 return send(message)
             if fields is None and not policy.origins.has_callables:
                 decision = decide_actual(policy, method, origin, credentialed)
@@ -90,6 +103,9 @@ class QuartCORSMiddleware:
             # A callable may be async; a preflight the app answers reads every field.
             return self.send_decided(message, policy, method, scope, send)
 
+        if routed is None:
+            await self.asgi_app(scope, receive, send_with_headers)
+            return
         token = ROUTED.set(routed)
         try:
             await self.asgi_app(scope, receive, send_with_headers)
