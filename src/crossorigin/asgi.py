@@ -157,7 +157,7 @@ class CORSMiddleware:
                 decision = decide_actual(policy, method, origin, credentialed)
             else:  # a preflight the app answers (automatic_options=False)
                 decision = decide(policy, method, fields)
-            return send(start_message(message, decision, policy, scope, path))
+            return send(start_message(message, decision, policy, scope, policy.debug is True, path))
 
         if policy.intercept_exceptions:
             await self.app(scope, receive, send_with_headers)
@@ -170,7 +170,7 @@ class CORSMiddleware:
         """Decide with every request field, awaiting an async ``origins`` callable."""
         fields = request_fields(scope.get("headers", ()))
         decision = await decide_async(policy, scope.get("method", "GET"), fields)
-        await send(start_message(message, decision, policy, scope, path))
+        await send(start_message(message, decision, policy, scope, policy.debug is True, path))
 
     async def answer_preflight(
         self, policy: Policy, scope: Scope, path: str, fields: dict[str, str], send: Send
@@ -190,8 +190,7 @@ class CORSMiddleware:
                 # debug body quotes the path); a callable is asked every time.
                 self.remember_preflight(key, known)
         decision, code, raw_headers, body = known
-        if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
-            _log(decision, policy, scope, path, debug)
+        log_scope_refusal(decision, policy, scope, debug, path)
         await send({"type": "http.response.start", "status": code, "headers": list(raw_headers)})
         await send({"type": "http.response.body", "body": body})
 
@@ -205,12 +204,16 @@ class CORSMiddleware:
 
 
 def start_message(
-    message: Message, decision: Decision, policy: Policy, scope: Scope, path: str
+    message: Message,
+    decision: Decision,
+    policy: Policy,
+    scope: Scope,
+    debug: bool,
+    path: str | None = None,
 ) -> Message:
     """The response's start message with the decision applied; a refusal logged."""
-    debug = policy.debug is True
-    if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
-        _log(decision, policy, scope, routing_path(path), debug)
+    if decision.reason is not _ALLOWED:
+        log_scope_refusal(decision, policy, scope, debug, path)
     return with_decision(message, decision, debug)
 
 
@@ -327,15 +330,23 @@ def encode_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, byte
     ]
 
 
-def _log(decision: Decision, policy: Policy, scope: Scope, path: str, debug: bool) -> None:
-    if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
+def log_scope_refusal(
+    decision: Decision, policy: Policy, scope: Scope, debug: bool, path: str | None = None
+) -> None:
+    """:func:`~crossorigin.core.respond.log_refusal` for an ASGI request (``path``: below
+    ``root_path``, read from the scope when not given); in debug mode with the
+    ``crossorigin`` logger quiet, the line goes to the server's stderr. A refusal nobody
+    would see reads no request fields."""
+    if decision.reason is _ALLOWED or decision.reason is Reason.NO_ORIGIN:
+        return
+    if not (debug or logger.isEnabledFor(INFO)):
         return
     fields = request_fields(scope.get("headers", ()))
     log_refusal(
         decision,
         policy,
         debug=debug,
-        path=path,
+        path=routing_path(scope_path(scope) if path is None else path),
         origin=fields.get(ORIGIN),
         method=scope.get("method", ""),
         scheme=scope.get("scheme") or "http",

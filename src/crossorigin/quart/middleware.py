@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Awaitable
-from logging import INFO
 from typing import Any
 
 from quart import Quart
@@ -26,16 +24,17 @@ from ..asgi import (
     Scope,
     Send,
     encode_headers,
+    log_scope_refusal,
     origin_and_cookie,
     request_fields,
     scope_path,
-    with_decision,
+    start_message,
 )
-from ..core.decide import Decision, Reason, decide_actual, decide_async, is_preflight
+from ..core.decide import Decision, decide_actual, decide_async, is_preflight
 from ..core.headers import ACRM, COOKIE, ORIGIN
 from ..core.paths import routing_path
 from ..core.policy import Policy
-from ..core.respond import log_refusal, logger, preflight_answer
+from ..core.respond import preflight_answer
 from ..flask_ext.response import debug_enabled
 from .state import ROUTED, QuartState, Routed
 
@@ -115,10 +114,9 @@ class QuartCORSMiddleware:
     def with_headers(
         self, message: Message, decision: Decision, policy: Policy, scope: Scope
     ) -> Message:
-        """The response's start message with the decision applied; a refusal logged."""
+        """:func:`~crossorigin.asgi.start_message`, with the app's debug mode."""
         debug = debug_enabled(policy, self.app.config["DEBUG"])
-        log(decision, policy, scope, debug)
-        return with_decision(message, decision, debug)
+        return start_message(message, decision, policy, scope, debug)
 
     async def send_decided(
         self, message: Message, policy: Policy, method: str, scope: Scope, send: Send
@@ -131,9 +129,9 @@ class QuartCORSMiddleware:
         self, policy: Policy, scope: Scope, fields: dict[str, str], send: Send
     ) -> None:
         decision = await decide_async(policy, "OPTIONS", fields)
-        debug = debug_enabled(policy, self.app.debug)
+        debug = debug_enabled(policy, self.app.config["DEBUG"])
         path = routing_path(scope_path(scope))
-        log(decision, policy, scope, debug)
+        log_scope_refusal(decision, policy, scope, debug, path)
         code, headers, body = preflight_answer(
             decision, policy, debug=debug, path=path, origin=fields.get(ORIGIN), method="OPTIONS"
         )
@@ -141,24 +139,3 @@ class QuartCORSMiddleware:
             {"type": "http.response.start", "status": code, "headers": encode_headers(headers)}
         )
         await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
-def log(decision: Decision, policy: Policy, scope: Scope, debug: bool) -> None:
-    """:func:`~crossorigin.core.respond.log_refusal` for an ASGI request; in debug mode
-    with the ``crossorigin`` logger quiet, the line goes to the server's stderr."""
-    if decision.reason is Reason.ALLOWED or decision.reason is Reason.NO_ORIGIN:
-        return
-    if not (debug or logger.isEnabledFor(INFO)):
-        return  # nothing would be written: the request's fields are not read
-    fields = request_fields(scope.get("headers", ()))
-    log_refusal(
-        decision,
-        policy,
-        debug=debug,
-        path=routing_path(scope_path(scope)),
-        origin=fields.get(ORIGIN),
-        method=scope.get("method", ""),
-        scheme=scope.get("scheme") or "http",
-        host=fields.get("Host", ""),
-        stream=sys.stderr,
-    )
