@@ -21,7 +21,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..core.decide import Decision
+from ..core.decide import Decision, Reason, decide_actual
 from ..core.errors import ConfigError
 from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy, build_policy
@@ -99,40 +99,85 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
     is_async = iscoroutinefunction(view)
 
     def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-        # Under CORS(app) the app's middleware governs the request; otherwise
-        # the decorator answers and adds the headers itself.
         environ = GOVERNED.get()
-        if environ is not None and not is_async and environ["REQUEST_METHOD"] != "OPTIONS":
-            # The usual case under CORS(app).
+        if environ is not None:
+            # Under CORS(app) the app's middleware decides and adds the headers.
+            if is_async or environ["REQUEST_METHOD"] == "OPTIONS":
+                return _governed(policy, view, is_async, environ, view_args, view_kwargs)
             return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
-        governed = environ is not None
-        if environ is None:
-            # One proxy lookup for the request, not one per attribute read.
-            environ = request._get_current_object().environ  # type: ignore[attr-defined]
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
-            if not governed and is_preflight_environ(environ):
-                return _answer_preflight(policy, app.debug)
-            options_response: ResponseReturnValue = app.make_default_options_response()
-            if not governed:
-                _add_headers_later(policy, app, environ)
-            return options_response
-        # Flask runs a coroutine view through ensure_sync.
-        call = app.ensure_sync(view) if is_async else view
-        if governed:
-            return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
+        # On its own, the decorator adds the headers to the view's response itself.
+        # One proxy lookup for the request, not one per attribute read.
+        environ = request._get_current_object().environ  # type: ignore[attr-defined]
+        method = environ.get("REQUEST_METHOD")
+        if method == "OPTIONS" or is_async:
+            return _standalone(policy, view, is_async, environ, view_args, view_kwargs)
         try:
-            result = call(*view_args, **view_kwargs)
+            result = view(*view_args, **view_kwargs)
         except BaseException as error:
-            # Flask turns the error into a response once this wrapper is gone.
-            if policy.intercept_exceptions or isinstance(error, HTTPException):
-                _add_headers_later(policy, app, environ)
+            _add_headers_to_error(error, policy, environ)
             raise
-        response = app.make_response(result)
-        _add_headers(response, policy, app, environ)
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        # A view's own Response needs no conversion (Flask converts what is left).
+        response = result if isinstance(result, WerkzeugResponse) else app.make_response(result)
+        decision = decide_actual(
+            policy, method, environ.get("HTTP_ORIGIN"), "HTTP_COOKIE" in environ
+        )
+        _apply(response, decision, policy, app, environ)
         return response
 
     return wrapper
+
+
+def _governed(
+    policy: Policy,
+    view: Callable[..., Any],
+    is_async: bool,
+    environ: WSGIEnvironment,
+    view_args: tuple[Any, ...],
+    view_kwargs: dict[str, Any],
+) -> ResponseReturnValue:
+    """An OPTIONS request or a coroutine view under ``CORS(app)``: the middleware has
+    answered every preflight it could; the headers are still the middleware's."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
+        return app.make_default_options_response()
+    call = app.ensure_sync(view) if is_async else view  # Flask runs coroutines so
+    return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
+
+
+def _standalone(
+    policy: Policy,
+    view: Callable[..., Any],
+    is_async: bool,
+    environ: WSGIEnvironment,
+    view_args: tuple[Any, ...],
+    view_kwargs: dict[str, Any],
+) -> ResponseReturnValue:
+    """An OPTIONS request or a coroutine view with no ``CORS(app)``: the decorator
+    answers preflights and adds the headers itself."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
+        if is_preflight_environ(environ):
+            return _answer_preflight(policy, app.debug)
+        options_response: ResponseReturnValue = app.make_default_options_response()
+        _add_headers_later(policy, app, environ)
+        return options_response
+    call = app.ensure_sync(view) if is_async else view  # Flask runs coroutines so
+    try:
+        result = call(*view_args, **view_kwargs)
+    except BaseException as error:
+        _add_headers_to_error(error, policy, environ)
+        raise
+    response = app.make_response(result)
+    _apply(response, decide_environ(policy, environ), policy, app, environ)
+    return response
+
+
+def _add_headers_to_error(error: BaseException, policy: Policy, environ: WSGIEnvironment) -> None:
+    """Flask turns a view's error into a response once the wrapper is gone: an HTTP
+    error always gets the headers, any other error only if the policy intercepts it."""
+    if policy.intercept_exceptions or isinstance(error, HTTPException):
+        _add_headers_later(policy, current_app._get_current_object(), environ)  # type: ignore[attr-defined]
 
 
 def _unchanged(view: F) -> F:
@@ -151,19 +196,22 @@ def _answer_preflight(policy: Policy, app_debug: bool) -> Response:
 def _add_headers_later(policy: Policy, app: Flask, environ: WSGIEnvironment) -> None:
     @after_this_request
     def add_headers(response: WerkzeugResponse) -> WerkzeugResponse:
-        return _add_headers(response, policy, app, environ)
+        _apply(response, decide_environ(policy, environ), policy, app, environ)
+        return response
 
 
-def _add_headers(
-    response: WerkzeugResponse, policy: Policy, app: Flask, environ: WSGIEnvironment
-) -> WerkzeugResponse:
+def _apply(
+    response: WerkzeugResponse,
+    decision: Decision,
+    policy: Policy,
+    app: Flask,
+    environ: WSGIEnvironment,
+) -> None:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
-    decision = decide_environ(policy, environ)
     debug = debug_enabled(policy, app.config["DEBUG"])
-    if not decision.allowed:
+    if decision.reason is not Reason.ALLOWED:
         log_refusal(decision, policy, environ, debug)
     apply_to_headers(response.headers, decision, debug)
-    return response
 
 
 def apply_to_headers(headers: Headers, decision: Decision, debug: bool) -> None:

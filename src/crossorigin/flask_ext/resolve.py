@@ -82,7 +82,9 @@ class CORSState:
         #: new routes after the first request); None until then, and after a change.
         self.path_only: bool | None = None
         self._views_seen = -1
-        self._decorated = False
+        #: Endpoint -> the policy ``@cross_origin`` gave its view, as :meth:`by_view`
+        #: last found them (routes are fixed once the app has served a request).
+        self.view_policies: dict[str, Policy] = {}
 
     def set_table(self, table: ResourceTable[Policy]) -> None:
         self.table = table
@@ -100,13 +102,12 @@ class CORSState:
     def by_view(self) -> bool:
         """True if some policy depends on which view serves the request (a decorator
         or a blueprint). Cheap: the view count is compared with the last one seen."""
-        if self.blueprints:
-            return True
         views = self.app.view_functions
         if len(views) != self._views_seen:
             self._views_seen = len(views)
-            self._decorated = any(hasattr(v, POLICY_ATTR) for v in views.values())
-        return self._decorated
+            found = ((endpoint, self.view_policy(endpoint)) for endpoint in views)
+            self.view_policies = {endpoint: p for endpoint, p in found if p is not None}
+        return bool(self.blueprints or self.view_policies)
 
     # -- the rule ------------------------------------------------------------------------
 
@@ -125,9 +126,7 @@ class CORSState:
 
     def _find(self, endpoint: str | None, path: str) -> _Found | None:
         if endpoint is not None:
-            policy: Policy | None = getattr(
-                self.app.view_functions.get(endpoint), POLICY_ATTR, None
-            )
+            policy = self.view_policy(endpoint)
             if policy is not None:
                 return policy, "decorator", endpoint, None
         path = routing_path(path)
@@ -142,6 +141,11 @@ class CORSState:
             if entry is not None:
                 return entry[1], "app", "", entry[0].source
         return None
+
+    def view_policy(self, endpoint: str) -> Policy | None:
+        """The policy ``@cross_origin`` gave the view that serves ``endpoint``, if any."""
+        policy: Policy | None = getattr(self.app.view_functions.get(endpoint), POLICY_ATTR, None)
+        return policy
 
     def _blueprint_scope(self, endpoint: str | None, path: str) -> BlueprintScope | None:
         if endpoint is None:
@@ -193,16 +197,25 @@ class CORSState:
 
     def for_routed(self, environ: dict[str, Any]) -> Policy | None:
         """:meth:`for_response` in an app where some policy depends on the view."""
+        raw_path = environ.get("PATH_INFO") or "/"
         req = environ.get("werkzeug.request")
         if req is None or not isinstance(req, Request):  # a middleware below answered
-            return self.for_path(environ.get("PATH_INFO") or "/")
-        return self.for_request(req)
+            return self.for_path(raw_path)
+        return self.for_request(req, raw_path)
 
-    def for_request(self, req: Any) -> Policy | None:
+    def for_request(self, req: Any, raw_path: str) -> Policy | None:
         """The policy for a request the app has routed (a Flask or a Quart request:
-        both carry ``url_rule``, ``routing_exception``, ``path`` and ``method``)."""
+        both carry ``url_rule``, ``routing_exception``, ``path`` and ``method``);
+        ``raw_path`` is the request's path as :meth:`for_path` takes it."""
         rule = req.url_rule
         if rule is not None:
+            policy = self.view_policies.get(rule.endpoint)
+            if policy is not None:
+                return policy
+            if not self.blueprints:
+                # No decorator and no blueprint: the path alone decides, as remembered.
+                policy = self.paths.get(raw_path, _UNKNOWN)
+                return self.for_path(raw_path) if policy is _UNKNOWN else policy
             return self.resolve(rule.endpoint, req.path)
         endpoint = None
         error = req.routing_exception
