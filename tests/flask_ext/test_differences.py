@@ -25,20 +25,9 @@ from werkzeug.test import TestResponse
 import crossorigin
 from crossorigin import ConfigError
 from shared.doc_rows import RowTable, row_id
+from shared.headers import ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACRPN, cors_headers, vary
 
-from .helpers import (
-    ACAC,
-    ACAH,
-    ACAM,
-    ACAO,
-    ACAPN,
-    ACEH,
-    ACRPN,
-    cors_headers,
-    get,
-    preflight,
-    vary,
-)
+from .helpers import get, preflight
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "differences-from-flask-cors.md"
 
