@@ -27,27 +27,34 @@ import asyncio
 import gc
 import importlib
 import importlib.util
-import os
-import platform
 import statistics
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench import (
-    CLOCKS,
-    MAX_SETTLED_WIDTH,
-    _commit,
-    _fmt_ratio,
-    _fmt_spread,
-    _fmt_us,
-    _version,
+    add_timing_arguments,
+    apply_timing_arguments,
+    batch_size,
+    current_clock,
+    dist_version,
+    fmt_ratio,
+    fmt_spread,
+    fmt_us,
+    interleaved_orders,
+    load_average,
+    more_batches,
+    print_header,
     quartiles,
+    ratios,
+    select_cases,
+    table_note,
+    target_verdict,
+    warmed_up,
 )
 from cases import MISS_ORIGIN, SEED_METHODS, SEED_ORIGINS, Request
 
@@ -262,7 +269,7 @@ def stacks() -> tuple[list[Stack], list[str]]:
             "Starlette",
             "starlette-cors",
             starlette_app,
-            f"Starlette {_version('starlette')}",
+            f"Starlette {dist_version('starlette')}",
             options_status=405,
         )
     ]
@@ -272,7 +279,7 @@ def stacks() -> tuple[list[Stack], list[str]]:
     elif importlib.util.find_spec("quart_cors") is None:
         skipped.append("Quart skipped: quart-cors not installed")
     else:
-        versions = f"Quart {_version('quart')}, quart-cors {_version('quart-cors')}"
+        versions = f"Quart {dist_version('quart')}, quart-cors {dist_version('quart-cors')}"
         found.append(Stack("Quart", "quart-cors", quart_app, versions, options_status=200))
     return found, skipped
 
@@ -347,14 +354,11 @@ async def call(app: ASGIApp, scope: Scope) -> Answer:
     return Answer(start["status"], headers, body)
 
 
-_clock: list[Callable[[], int]] = [CLOCKS["cpu"]]
-
-
 async def time_calls(app: ASGIApp, scope: Scope, n: int) -> float:
     """Microseconds per request over ``n`` back-to-back requests."""
     copy = scope.copy
     send = _discard
-    clock = _clock[0]
+    clock = current_clock()
     t0 = clock()
     for _ in range(n):
         await app(copy(), Receiver(), send)
@@ -407,56 +411,40 @@ async def check_responses(
     return "; ".join(problems)
 
 
-def _ratios(samples: dict[str, list[float]], lib: str, other: str) -> list[float]:
-    return [c / o for c, o in zip(samples[lib], samples[other], strict=True)]
-
-
 async def bench_case(stack: Stack, case: AsgiCase, batches: int, batch_seconds: float) -> Result:
     apps = timed_apps(stack, case)
     scope = make_scope(case.request)
     check = await check_responses(stack, case, case_apps(stack, case), scope)
     sizes: dict[str, int] = {}
     for lib, app in apps.items():  # warm up, and size each app's batch
-        n, elapsed = 8, 0.0
+        n = 8
         while True:
             elapsed = await time_calls(app, scope, n) * n / 1e6
-            if elapsed >= batch_seconds / 4 or n >= 1 << 20:
+            if warmed_up(n, elapsed, batch_seconds):
                 break
             n *= 2
-        sizes[lib] = max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
+        sizes[lib] = batch_size(n, elapsed, batch_seconds)
     other = stack.comparison
-    orders = [
-        ["bare", "crossorigin", other, FLOOR],
-        [FLOOR, other, "crossorigin", "bare"],
-        ["crossorigin", "bare", FLOOR, other],
-        [other, FLOOR, "bare", "crossorigin"],
-    ]
+    orders = interleaved_orders([other, FLOOR])
     samples: dict[str, list[float]] = {lib: [] for lib in apps}
     done = 0
-    while done < batches or (
-        done < 3 * batches
-        and _width(quartiles(_ratios(samples, "crossorigin", "bare"))) > MAX_SETTLED_WIDTH
-    ):
+    while more_batches(samples, done, batches):
         for lib in orders[done % len(orders)]:
             gc.collect()
             samples[lib].append(await time_calls(apps[lib], scope, sizes[lib]))
         done += 1
-    to_bare = _ratios(samples, "crossorigin", "bare")
+    to_bare = ratios(samples, "crossorigin", "bare")
     return Result(
         stack,
         case,
         {lib: statistics.median(values) for lib, values in samples.items()},
         statistics.median(to_bare),
-        statistics.median(_ratios(samples, "crossorigin", other)),
-        statistics.median(_ratios(samples, FLOOR, "bare")),
+        statistics.median(ratios(samples, "crossorigin", other)),
+        statistics.median(ratios(samples, FLOOR, "bare")),
         quartiles(to_bare),
         check,
         done,
     )
-
-
-def _width(spread: tuple[float, float]) -> float:
-    return spread[1] - spread[0]
 
 
 # -- output ------------------------------------------------------------------------------
@@ -471,16 +459,12 @@ def print_table(stack: Stack, results: list[Result], batches: int) -> None:
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | --- |")
     for r in results:
-        note = r.case.note
-        if r.batches > batches:
-            note = f"{r.batches} batches (a disturbed moment); {note}"
-        if r.check:
-            note = f"CHECK FAILED: {r.check}; {note}"
+        note = table_note(r.case.note, r.batches, batches, r.check)
         print(
-            f"| {r.case.name} | {_fmt_us(r.us['bare'])} | {_fmt_us(r.us[other])} "
-            f"| {_fmt_us(r.us['crossorigin'])} | {_fmt_ratio(r.ratio_bare)} "
-            f"| {_fmt_ratio(r.ratio_other)} | {_fmt_spread(r.spread)} "
-            f"| {_fmt_ratio(r.ratio_floor)} | {note} |"
+            f"| {r.case.name} | {fmt_us(r.us['bare'])} | {fmt_us(r.us[other])} "
+            f"| {fmt_us(r.us['crossorigin'])} | {fmt_ratio(r.ratio_bare)} "
+            f"| {fmt_ratio(r.ratio_other)} | {fmt_spread(r.spread)} "
+            f"| {fmt_ratio(r.ratio_floor)} | {note} |"
         )
 
 
@@ -497,13 +481,10 @@ def print_targets(stack: Stack, results: list[Result]) -> None:
     for tag, label, limit in TARGETS:
         for r in results:
             if tag in r.case.tags:
-                verdict = "PASS" if r.ratio_bare <= limit else "MISS"
-                within = ""
-                if verdict == "MISS" and r.spread[0] <= limit:
-                    within = f" (middle half of the batches {_fmt_spread(r.spread)}: within noise)"
+                verdict, within = target_verdict(r.ratio_bare, r.spread, limit)
                 print(f"  {verdict}  {label:<42} {r.case.name}: {r.ratio_bare:.2f}")
                 if within:
-                    print(f"        {within.strip()}")
+                    print(f"        ({within})")
     slower = [r for r in results if r.ratio_other >= 1.0]
     verdict = "PASS" if not slower else "MISS"
     below = f"{len(results) - len(slower)}/{len(results)}"
@@ -516,19 +497,11 @@ def print_targets(stack: Stack, results: list[Result]) -> None:
 
 
 def header(args: argparse.Namespace, found: list[Stack]) -> None:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    print(f"crossorigin ASGI benchmark, {now}, commit {_commit()}")
-    load_text = f", load average {load[0]:.2f}" if load else ""
-    print(
-        f"Python {platform.python_version()} on {platform.platform()}, "
-        f"{os.cpu_count()} CPUs{load_text}"
+    versions = ", ".join(
+        [*(s.versions for s in found), f"crossorigin {dist_version('crossorigin')}"]
     )
-    print(", ".join([*(s.versions for s in found), f"crossorigin {_version('crossorigin')}"]))
-    print(
-        f"{args.batches} interleaved batches of ~{args.batch_ms:g} ms per app per case, "
-        f"{args.clock} clock; in-process ASGI calls in one event loop, no sockets\n"
-    )
+    how = "in-process ASGI calls in one event loop, no sockets"
+    print_header("crossorigin ASGI benchmark", versions, args, how)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -538,9 +511,7 @@ async def run(args: argparse.Namespace) -> None:
         print(line)
     if skipped:
         print()
-    cases = [
-        c for c in CASES if not args.case or any(k in c.name or k in c.tags for k in args.case)
-    ]
+    cases = select_cases(CASES, args.case)
     for stack in found:
         results = []
         for case in cases:
@@ -553,24 +524,13 @@ async def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter batches")
-    parser.add_argument("--batches", type=int, help="batches per case (default 30, quick 9)")
-    parser.add_argument("--batch-ms", type=float, help="ms per app per batch (default 30)")
-    parser.add_argument(
-        "--case",
-        action="append",
-        default=[],
-        help="only cases whose tag or name contains this (repeatable)",
-    )
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
+    add_timing_arguments(parser)
     args = parser.parse_args(argv)
-    args.batches = args.batches or (9 if args.quick else 30)
-    args.batch_ms = args.batch_ms or (15.0 if args.quick else 30.0)
-    _clock[0] = CLOCKS[args.clock]
+    apply_timing_arguments(args)
     asyncio.run(run(args))
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    if load:
-        print(f"load average at the end: {load[0]:.2f}")
+    load = load_average()
+    if load is not None:
+        print(f"load average at the end: {load:.2f}")
     return 0
 
 

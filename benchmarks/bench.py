@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -64,7 +64,7 @@ def _write(data: bytes) -> None:  # the legacy write() callable; Flask never use
     pass
 
 
-def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
     _last[0] = status
     _last[1] = headers
     return _write
@@ -86,7 +86,7 @@ def make_environ(req: Request) -> dict[str, Any]:
 
 def call(app: WSGIApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
     """One request: status, headers and body."""
-    it = app(environ.copy(), _start_response)
+    it = app(environ.copy(), start_response)
     try:
         body = b"".join(it)
     finally:
@@ -106,14 +106,23 @@ CLOCKS: dict[str, Callable[[], int]] = {
 _clock: list[Callable[[], int]] = [time.thread_time_ns]
 
 
+def use_clock(name: str) -> None:
+    """Time the batches from now on with ``CLOCKS[name]``."""
+    _clock[0] = CLOCKS[name]
+
+
+def current_clock() -> Callable[[], int]:
+    return _clock[0]
+
+
 def time_calls(app: WSGIApp, environ: dict[str, Any], n: int) -> float:
     """Microseconds per request over ``n`` back-to-back requests."""
     copy = environ.copy
-    start_response = _start_response
-    clock = _clock[0]
+    respond = start_response
+    clock = current_clock()
     t0 = clock()
     for _ in range(n):
-        it = app(copy(), start_response)
+        it = app(copy(), respond)
         for _chunk in it:
             pass
         close = getattr(it, "close", None)
@@ -164,12 +173,47 @@ def check_responses(case: Case, apps: dict[str, WSGIApp], environ: dict[str, Any
 MAX_SETTLED_WIDTH = 0.05
 
 
-def _ratios(samples: dict[str, list[float]], other: str) -> list[float]:
-    return [c / o for c, o in zip(samples["crossorigin"], samples[other], strict=True)]
+def ratios(samples: dict[str, list[float]], lib: str, other: str) -> list[float]:
+    """The per-batch ratios of ``lib``'s times to ``other``'s."""
+    return [c / o for c, o in zip(samples[lib], samples[other], strict=True)]
 
 
-def _width(spread: tuple[float, float]) -> float:
+def spread_width(spread: tuple[float, float]) -> float:
     return spread[1] - spread[0]
+
+
+def warmed_up(n: int, elapsed: float, batch_seconds: float) -> bool:
+    """Whether ``n`` calls that took ``elapsed`` seconds are enough to size a batch from
+    (else the warm-up doubles ``n``, from 8)."""
+    return elapsed >= batch_seconds / 4 or n >= 1 << 20
+
+
+def batch_size(n: int, elapsed: float, batch_seconds: float) -> int:
+    """Calls per batch, for about ``batch_seconds`` per batch."""
+    return max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
+
+
+def interleaved_orders(others: list[str]) -> list[list[str]]:
+    """The orders the batches run the apps in, in turn: bare and crossorigin back to back
+    (in alternating order), so the two sides of a ratio see the same moment of the
+    machine; the others before or after the pair, each pair of them both ways round."""
+    turned = others[::-1]
+    return [
+        ["bare", "crossorigin", *others],
+        [*turned, "crossorigin", "bare"],
+        ["crossorigin", "bare", *turned],
+        [*others, "bare", "crossorigin"],
+    ]
+
+
+def more_batches(samples: dict[str, list[float]], done: int, batches: int) -> bool:
+    """Whether to run another batch: until ``batches`` have run, and while the per-batch
+    crossorigin/bare ratios are widely spread (a disturbed run) up to three times as many,
+    so that the median settles."""
+    if done < batches:
+        return True
+    spread = quartiles(ratios(samples, "crossorigin", "bare"))
+    return done < 3 * batches and spread_width(spread) > MAX_SETTLED_WIDTH
 
 
 def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
@@ -185,31 +229,19 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
     # that every app runs about ``batch_seconds`` per batch.
     sizes: dict[str, int] = {}
     for lib, wsgi_app in apps.items():
-        n, elapsed = 8, 0.0
+        n = 8
         while True:
             elapsed = time_calls(wsgi_app, environ, n) * n / 1e6
-            if elapsed >= batch_seconds / 4 or n >= 1 << 20:
+            if warmed_up(n, elapsed, batch_seconds):
                 break
             n *= 2
-        sizes[lib] = max(3, round(n * batch_seconds / max(elapsed, 1e-9)))
+        sizes[lib] = batch_size(n, elapsed, batch_seconds)
 
-    # bare and crossorigin always run back to back (in alternating order), so the
-    # two sides of a ratio see the same moment of the machine; flask-cors runs
-    # before or after the pair.
-    others = [lib for lib in apps if lib not in ("bare", "crossorigin")]
-    orders = [
-        ["bare", "crossorigin", *others],
-        [*others, "crossorigin", "bare"],
-        ["crossorigin", "bare", *others],
-        [*others, "bare", "crossorigin"],
-    ]
+    # flask-cors runs before or after the pair of bare and crossorigin.
+    orders = interleaved_orders([lib for lib in apps if lib not in ("bare", "crossorigin")])
     samples: dict[str, list[float]] = {lib: [] for lib in apps}
     done = 0
-    # A disturbed run (wide spread of the per-batch ratios) gets more batches,
-    # up to three times as many, so its median settles.
-    while done < batches or (
-        done < 3 * batches and _width(quartiles(_ratios(samples, "bare"))) > MAX_SETTLED_WIDTH
-    ):
+    while more_batches(samples, done, batches):
         for lib in orders[done % len(orders)]:
             gc.collect()
             samples[lib].append(time_calls(apps[lib], environ, sizes[lib]))
@@ -219,8 +251,8 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
     for lib, values in samples.items():
         us[lib] = statistics.median(values)
 
-    to_bare = _ratios(samples, "bare")
-    to_fc = _ratios(samples, "flask-cors") if "flask-cors" in samples else None
+    to_bare = ratios(samples, "crossorigin", "bare")
+    to_fc = ratios(samples, "crossorigin", "flask-cors") if "flask-cors" in samples else None
     return Result(
         case,
         us,
@@ -235,7 +267,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
 # -- output ----------------------------------------------------------------------------
 
 
-def _fmt_us(value: float | None) -> str:
+def fmt_us(value: float | None) -> str:
     if value is None:
         return "n/a"
     if value >= 1000:
@@ -243,12 +275,31 @@ def _fmt_us(value: float | None) -> str:
     return f"{value:.1f}"
 
 
-def _fmt_ratio(value: float | None) -> str:
+def fmt_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def _fmt_spread(spread: tuple[float, float]) -> str:
+def fmt_spread(spread: tuple[float, float]) -> str:
     return f"{spread[0]:.2f} to {spread[1]:.2f}"
+
+
+def table_note(note: str, ran: int, batches: int, check: str) -> str:
+    """A case's note in the table, after what went wrong: a failed check, more batches."""
+    if ran > batches:
+        note = f"{ran} batches (a disturbed moment); {note}"
+    if check:
+        note = f"CHECK FAILED: {check}; {note}"
+    return note
+
+
+def target_verdict(ratio: float, spread: tuple[float, float], limit: float) -> tuple[str, str]:
+    """PASS or MISS for a crossorigin/bare ratio against ``limit``, and for a MISS whose
+    middle half of the batches reaches below ``limit``, a remark saying so ("" else)."""
+    if ratio <= limit:
+        return "PASS", ""
+    if spread[0] <= limit:
+        return "MISS", f"middle half of the batches {fmt_spread(spread)}: within noise"
+    return "MISS", ""
 
 
 def print_table(results: list[Result], batches: int) -> None:
@@ -259,15 +310,11 @@ def print_table(results: list[Result], batches: int) -> None:
     print(head)
     print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | --- |")
     for r in results:
-        note = r.case.note
-        if r.batches > batches:
-            note = f"{r.batches} batches (a disturbed moment); {note}"
-        if r.check:
-            note = f"CHECK FAILED: {r.check}; {note}"
+        note = table_note(r.case.note, r.batches, batches, r.check)
         print(
-            f"| {r.case.name} | {_fmt_us(r.us['bare'])} | {_fmt_us(r.us['flask-cors'])} "
-            f"| {_fmt_us(r.us['crossorigin'])} | {_fmt_ratio(r.ratio_bare)} "
-            f"| {_fmt_ratio(r.ratio_fc)} | {_fmt_spread(r.spread)} | {note} |"
+            f"| {r.case.name} | {fmt_us(r.us['bare'])} | {fmt_us(r.us['flask-cors'])} "
+            f"| {fmt_us(r.us['crossorigin'])} | {fmt_ratio(r.ratio_bare)} "
+            f"| {fmt_ratio(r.ratio_fc)} | {fmt_spread(r.spread)} | {note} |"
         )
 
 
@@ -285,10 +332,8 @@ def print_targets(results: list[Result]) -> None:
     for tag, label, limit in TARGETS:
         for r in results:
             if tag in r.case.tags and r.ratio_bare is not None:
-                verdict = "PASS" if r.ratio_bare <= limit else "MISS"
-                within = ""
-                if verdict == "MISS" and r.spread[0] <= limit:
-                    within = f" (middle half of the batches {_fmt_spread(r.spread)}: within noise)"
+                verdict, within = target_verdict(r.ratio_bare, r.spread, limit)
+                within = f" ({within})" if within else ""
                 print(f"  {verdict}  {label:<42} {r.case.name}: {r.ratio_bare:.2f}{within}")
     misses = [r for r in results if r.ratio_fc is not None and r.ratio_fc >= 1.0]
     n_fc = sum(1 for r in results if r.ratio_fc is not None)
@@ -389,7 +434,7 @@ def memory_flood(count: int) -> list[str]:
         for i in range(count):
             environ = copy()
             environ[field_name] = make(rng, i)
-            it = app(environ, _start_response)
+            it = app(environ, start_response)
             for _chunk in it:
                 pass
             close = getattr(it, "close", None)
@@ -453,14 +498,14 @@ def _short_path(filename: str) -> str:
 # -- main ------------------------------------------------------------------------------
 
 
-def _version(dist: str) -> str:
+def dist_version(dist: str) -> str:
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "not installed"
 
 
-def _commit() -> str:
+def git_commit() -> str:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -474,27 +519,30 @@ def _commit() -> str:
         return "unknown"
 
 
-def header(args: argparse.Namespace) -> None:
+def load_average() -> float | None:
+    """The one-minute load average, where the system tells it."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def print_header(title: str, versions: str, args: argparse.Namespace, how: str) -> None:
+    """The lines above the tables: what ran, when, where, on what, how it was timed."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    print(f"crossorigin benchmark, {now}, commit {_commit()}")
-    load_text = f", load average {load[0]:.2f}" if load else ""
+    load = load_average()
+    print(f"{title}, {now}, commit {git_commit()}")
+    load_text = f", load average {load:.2f}" if load is not None else ""
     print(
         f"Python {platform.python_version()} on {platform.platform()}, "
         f"{os.cpu_count()} CPUs{load_text}"
     )
-    print(
-        f"Flask {_version('flask')}, Werkzeug {_version('werkzeug')}, "
-        f"flask-cors {_version('flask-cors')}, crossorigin {_version('crossorigin')}"
-    )
+    print(versions)
     print(
         f"{args.batches} interleaved batches of ~{args.batch_ms:g} ms per app per case, "
-        f"{args.clock} clock; in-process WSGI calls, no sockets\n"
+        f"{args.clock} clock; {how}\n"
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_timing_arguments(parser: argparse.ArgumentParser) -> None:
+    """--quick, --batches, --batch-ms, --case and --clock."""
     parser.add_argument("--quick", action="store_true", help="fewer, shorter batches")
     parser.add_argument("--batches", type=int, help="batches per case (default 30, quick 9)")
     parser.add_argument("--batch-ms", type=float, help="ms per app per batch (default 30)")
@@ -510,20 +558,50 @@ def main(argv: list[str] | None = None) -> int:
         default="cpu",
         help="cpu: the thread's CPU time (default; robust on a shared machine); wall: wall time",
     )
+
+
+def apply_timing_arguments(args: argparse.Namespace) -> None:
+    """Fills in the defaults of --batches and --batch-ms, and uses the --clock asked for."""
+    args.batches = args.batches or (9 if args.quick else 30)
+    args.batch_ms = args.batch_ms or (15.0 if args.quick else 30.0)
+    use_clock(args.clock)
+
+
+class Tagged(Protocol):
+    """A case of this benchmark or of another: a name and tags."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+TaggedCase = TypeVar("TaggedCase", bound=Tagged)
+
+
+def select_cases(cases: Iterable[TaggedCase], wanted: list[str]) -> list[TaggedCase]:
+    """The cases whose name or a tag contains one of ``wanted`` (all when it is empty)."""
+    return [c for c in cases if not wanted or any(k in c.name or k in c.tags for k in wanted)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_timing_arguments(parser)
     parser.add_argument("--no-memory", action="store_true", help="skip the memory flood")
     parser.add_argument(
         "--flood", type=int, help="distinct values per flood (default 100,000, quick 20,000)"
     )
     args = parser.parse_args(argv)
-    args.batches = args.batches or (9 if args.quick else 30)
-    args.batch_ms = args.batch_ms or (15.0 if args.quick else 30.0)
+    apply_timing_arguments(args)
     args.flood = args.flood or (20_000 if args.quick else 100_000)
 
-    _clock[0] = CLOCKS[args.clock]
-    header(args)
-    cases = [
-        c for c in CASES if not args.case or any(k in c.name or k in c.tags for k in args.case)
-    ]
+    versions = (
+        f"Flask {dist_version('flask')}, Werkzeug {dist_version('werkzeug')}, "
+        f"flask-cors {dist_version('flask-cors')}, crossorigin {dist_version('crossorigin')}"
+    )
+    print_header("crossorigin benchmark", versions, args, "in-process WSGI calls, no sockets")
+    cases = select_cases(CASES, args.case)
     results = []
     for case in cases:
         results.append(bench_case(case, args.batches, args.batch_ms / 1000))
@@ -534,9 +612,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in memory_flood(args.flood):
             print(line)
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    if load:
-        print(f"\nload average at the end: {load[0]:.2f}")
+    load = load_average()
+    if load is not None:
+        print(f"\nload average at the end: {load:.2f}")
     return 0
 
 

@@ -37,7 +37,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import _start_response, make_environ, time_calls  # noqa: E402
+from bench import make_environ, start_response, time_calls  # noqa: E402
 from cases import case_app, find_case  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def _drive(app: Any, environ: dict[str, Any], seconds: float) -> int:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         for _ in range(500):
-            it = app(environ.copy(), _start_response)
+            it = app(environ.copy(), start_response)
             for _chunk in it:
                 pass
             close = getattr(it, "close", None)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +18,11 @@ from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 
 from crossorigin import ConfigError
 from crossorigin.asgi import CORSMiddleware
+from shared.doc_rows import RowTable, row_id
 
 from .client import Answer, BareApp, call
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "asgi.md"
-TABLE_ROW = re.compile(r"^\| (?P<number>\d+) \|(?P<text>.*)\|\s*$")
 
 APP = "https://app.example.com"
 EVIL = "https://evil.example.net"
@@ -71,22 +69,8 @@ class SendsVaryOrigin:
 # --- the rows ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    says: tuple[str, ...]  # phrases the row of the table must contain
-    check: Callable[[pytest.LogCaptureFixture], None]
-
-
-ROWS: dict[int, Row] = {}
-
-
-def row(number: int, *says: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    def register(check: Callable[..., None]) -> Callable[..., None]:
-        assert number not in ROWS, f"two tests for row {number}"
-        ROWS[number] = Row(says, check)
-        return check
-
-    return register
+ROWS = RowTable(PAGE)
+row = ROWS.row
 
 
 @row(1, '"app.example.com"', '"https://app.example.com/"', "silently", "E101", "trailing slash")
@@ -187,30 +171,10 @@ def regex_with_credentials(caplog: pytest.LogCaptureFixture) -> None:
 # --- the table and the tests, row by row --------------------------------------------------------
 
 
-def table() -> dict[int, str]:
-    """The rows of the page's table, by number."""
-    rows: dict[int, str] = {}
-    for line in PAGE.read_text(encoding="utf-8").splitlines():
-        match = TABLE_ROW.match(line)
-        if match:
-            number = int(match["number"])
-            assert number not in rows, f"row {number} twice in {PAGE.name}"
-            rows[number] = match["text"]
-    return rows
-
-
-TABLE = table()
-
-
 def test_the_rows_are_numbered_from_one() -> None:
-    assert list(TABLE) == list(range(1, len(TABLE) + 1))
+    ROWS.check_numbering()
 
 
-@pytest.mark.parametrize("number", sorted(TABLE.keys() | ROWS.keys()), ids=lambda n: f"row-{n}")
+@pytest.mark.parametrize("number", ROWS.numbers(), ids=row_id)
 def test_row(number: int, caplog: pytest.LogCaptureFixture) -> None:
-    assert number in TABLE, f"a test for row {number}, which {PAGE.name} does not have"
-    assert number in ROWS, f"row {number} of {PAGE.name} has no test"
-    text, expected = TABLE[number], ROWS[number]
-    for phrase in expected.says:
-        assert phrase in text, f"row {number} no longer says {phrase!r}: {text}"
-    expected.check(caplog)
+    ROWS.check_row(number, caplog)

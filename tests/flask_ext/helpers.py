@@ -1,4 +1,5 @@
-"""Small helpers shared by the Flask tests: requests and exact CORS header sets."""
+"""Small helpers shared by the Flask tests: requests through the Flask test client (the
+header names and exact CORS header sets are in ``shared.headers``)."""
 
 from __future__ import annotations
 
@@ -7,51 +8,12 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACAM = "Access-Control-Allow-Methods"
-ACAH = "Access-Control-Allow-Headers"
-ACEH = "Access-Control-Expose-Headers"
-ACMA = "Access-Control-Max-Age"
-ACAPN = "Access-Control-Allow-Private-Network"
-
-ACRM = "Access-Control-Request-Method"
-ACRH = "Access-Control-Request-Headers"
-ACRPN = "Access-Control-Request-Private-Network"
-
-CORS_RESPONSE_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN)
-
-#: Vary sent by crossorigin on a preflight whose answer depends on the Origin.
-PREFLIGHT_VARY = ["Origin", ACRM, ACRH]
-
-
-def cors_headers(response: TestResponse) -> dict[str, str]:
-    """Every CORS response header present, by name; each must appear at most once."""
-    found: dict[str, str] = {}
-    for name in CORS_RESPONSE_HEADERS:
-        values = response.headers.getlist(name)
-        assert len(values) <= 1, f"{name} sent {len(values)} times: {values}"
-        if values:
-            found[name] = values[0]
-    return found
-
-
-def vary(response: TestResponse) -> list[str]:
-    """The ``Vary`` tokens of a response, in order, over all ``Vary`` headers."""
-    return [
-        token.strip()
-        for value in response.headers.getlist("Vary")
-        for token in value.split(",")
-        if token.strip()
-    ]
+from shared.headers import preflight_headers, with_origin
 
 
 def get(client: FlaskClient, path: str, origin: str | None = None, **kwargs: Any) -> TestResponse:
     """A GET, with an ``Origin`` header when ``origin`` is given."""
-    headers = dict(kwargs.pop("headers", {}))
-    if origin is not None:
-        headers["Origin"] = origin
-    return client.get(path, headers=headers, **kwargs)
+    return client.get(path, headers=with_origin(kwargs, origin), **kwargs)
 
 
 def preflight(
@@ -64,8 +26,4 @@ def preflight(
 ) -> TestResponse:
     """An ``OPTIONS`` request carrying ``Origin`` and ``Access-Control-Request-Method``
     (and ``Access-Control-Request-Headers`` when ``request_headers`` is given)."""
-    headers = {"Origin": origin, ACRM: method}
-    if request_headers is not None:
-        headers[ACRH] = request_headers
-    headers.update(extra or {})
-    return client.options(path, headers=headers)
+    return client.options(path, headers=preflight_headers(origin, method, request_headers, extra))

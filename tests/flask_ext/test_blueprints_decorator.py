@@ -12,8 +12,7 @@ import pytest
 from flask import Blueprint, Flask, abort
 
 from crossorigin import CORS, ConfigError, cross_origin
-
-from .helpers import (
+from shared.headers import (
     ACAC,
     ACAH,
     ACAM,
@@ -23,10 +22,10 @@ from .helpers import (
     ACRM,
     PREFLIGHT_VARY,
     cors_headers,
-    get,
-    preflight,
     vary,
 )
+
+from .helpers import get, preflight
 
 A = "https://a.example.com"
 B = "https://b.example.com"

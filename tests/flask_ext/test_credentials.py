@@ -12,20 +12,9 @@ import pytest
 from flask import Flask
 
 from crossorigin import CORS, ConfigError, cross_origin
+from shared.headers import ACAC, ACAH, ACAM, ACAO, ACEH, ACMA, PREFLIGHT_VARY, cors_headers, vary
 
-from .helpers import (
-    ACAC,
-    ACAH,
-    ACAM,
-    ACAO,
-    ACEH,
-    ACMA,
-    PREFLIGHT_VARY,
-    cors_headers,
-    get,
-    preflight,
-    vary,
-)
+from .helpers import get, preflight
 
 A = "https://app.example.com"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
@@ -25,23 +24,12 @@ from werkzeug.test import TestResponse
 
 import crossorigin
 from crossorigin import ConfigError
+from shared.doc_rows import RowTable, row_id
+from shared.headers import ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACRPN, cors_headers, vary
 
-from .helpers import (
-    ACAC,
-    ACAH,
-    ACAM,
-    ACAO,
-    ACAPN,
-    ACEH,
-    ACRPN,
-    cors_headers,
-    get,
-    preflight,
-    vary,
-)
+from .helpers import get, preflight
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "differences-from-flask-cors.md"
-TABLE_ROW = re.compile(r"^\| (?P<number>\d+) \|(?P<text>.*)\|\s*$")
 
 APP = "https://app.example.com"
 OTHER = "https://b.example.com"
@@ -95,22 +83,8 @@ def reason(response: TestResponse) -> str:
 # --- the rows ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    says: tuple[str, ...]  # phrases the row of the table must contain
-    check: Callable[[pytest.LogCaptureFixture], None]
-
-
-ROWS: dict[int, Row] = {}
-
-
-def row(number: int, *says: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    def register(check: Callable[..., None]) -> Callable[..., None]:
-        assert number not in ROWS, f"two tests for row {number}"
-        ROWS[number] = Row(says, check)
-        return check
-
-    return register
+ROWS = RowTable(PAGE)
+row = ROWS.row
 
 
 @row(1, 'origins="*"', "E301")
@@ -467,34 +441,14 @@ def test_cookies_without_credentials_change_no_header() -> None:
 # --- the table and the tests, row by row --------------------------------------------------------
 
 
-def table() -> dict[int, str]:
-    """The rows of the page's table, by number."""
-    rows: dict[int, str] = {}
-    for line in PAGE.read_text(encoding="utf-8").splitlines():
-        match = TABLE_ROW.match(line)
-        if match:
-            number = int(match["number"])
-            assert number not in rows, f"row {number} twice in {PAGE.name}"
-            rows[number] = match["text"]
-    return rows
-
-
-TABLE = table()
-
-
 def test_the_rows_are_numbered_from_one() -> None:
-    assert list(TABLE) == list(range(1, len(TABLE) + 1))
+    ROWS.check_numbering()
 
 
 def test_the_flask_cors_column_is_about_the_installed_flask_cors() -> None:
     assert version("flask-cors").startswith("6.0."), "the table describes flask-cors 6.0.x"
 
 
-@pytest.mark.parametrize("number", sorted(TABLE.keys() | ROWS.keys()), ids=lambda n: f"row-{n}")
+@pytest.mark.parametrize("number", ROWS.numbers(), ids=row_id)
 def test_row(number: int, caplog: pytest.LogCaptureFixture) -> None:
-    assert number in TABLE, f"a test for row {number}, which {PAGE.name} does not have"
-    assert number in ROWS, f"row {number} of {PAGE.name} has no test"
-    text, expected = TABLE[number], ROWS[number]
-    for phrase in expected.says:
-        assert phrase in text, f"row {number} no longer says {phrase!r}: {text}"
-    expected.check(caplog)
+    ROWS.check_row(number, caplog)

@@ -11,8 +11,7 @@ import pytest
 from flask import Blueprint, Flask
 
 from crossorigin import CORS, ConfigError, cross_origin
-
-from .helpers import (
+from shared.headers import (
     ACAC,
     ACAH,
     ACAM,

@@ -12,8 +12,9 @@ import pytest
 from flask import Flask
 
 from crossorigin import CORS, ConfigError
+from shared.headers import ACAO, cors_headers, vary
 
-from .helpers import ACAO, cors_headers, get, preflight, vary
+from .helpers import get, preflight
 
 
 def serve(app: Flask, origins: Any, **options: Any) -> Flask:

@@ -11,8 +11,7 @@ from flask import Flask, abort
 
 from crossorigin import CORS
 from crossorigin.core.fetchcheck import FetchRequest, HTTPResponse, check_preflight
-
-from .helpers import (
+from shared.headers import (
     ACAC,
     ACAH,
     ACAM,
@@ -25,10 +24,10 @@ from .helpers import (
     ACRPN,
     PREFLIGHT_VARY,
     cors_headers,
-    get,
-    preflight,
     vary,
 )
+
+from .helpers import get, preflight
 
 A = "https://app.example.com"
 EVIL = "https://evil.example.net"

@@ -10,8 +10,9 @@ import pytest
 from flask import Flask
 
 from crossorigin import CORS, ConfigError
+from shared.headers import ACAO, cors_headers
 
-from .helpers import ACAO, cors_headers, get
+from .helpers import get
 
 A = "https://a.example.com"
 B = "https://b.example.com"

@@ -12,8 +12,9 @@ import pytest
 from flask import Flask, abort, jsonify
 
 from crossorigin import CORS, cross_origin
+from shared.headers import ACAC, ACAO, ACEH, cors_headers, vary
 
-from .helpers import ACAC, ACAO, ACEH, cors_headers, get, preflight, vary
+from .helpers import get, preflight
 
 A = "https://app.example.com"
 EVIL = "https://evil.example.net"

@@ -17,8 +17,7 @@ import pytest
 from flask import Blueprint, Flask
 
 from crossorigin import CORS, cross_origin
-
-from .helpers import ACAC, ACAO, ACRM, cors_headers
+from shared.headers import ACAC, ACAO, ACRM, cors_headers
 
 ADMIN = "https://admin.example.com"
 PARTNER = "https://partner.example.net"

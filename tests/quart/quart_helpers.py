@@ -1,4 +1,5 @@
-"""Requests through Quart's test client, from sync tests, and exact CORS header sets.
+"""Requests through Quart's test client and straight through the ASGI interface, from
+sync tests (the header names and exact CORS header sets are in ``shared.headers``).
 
 This directory has no ``__init__.py``: as a package it would be named ``quart`` and hide
 the real one. Its modules are imported by their own (unique) names.
@@ -13,19 +14,7 @@ from typing import Any
 
 from werkzeug.datastructures import Headers
 
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACAM = "Access-Control-Allow-Methods"
-ACAH = "Access-Control-Allow-Headers"
-ACEH = "Access-Control-Expose-Headers"
-ACMA = "Access-Control-Max-Age"
-ACAPN = "Access-Control-Allow-Private-Network"
-ACRM = "Access-Control-Request-Method"
-ACRH = "Access-Control-Request-Headers"
-ACRPN = "Access-Control-Request-Private-Network"
-
-CORS_RESPONSE_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, ACAPN)
-PREFLIGHT_VARY = ["Origin", ACRM, ACRH]
+from shared.headers import preflight_headers, with_origin
 
 
 @dataclass
@@ -52,10 +41,7 @@ def send(app: Any, method: str = "GET", path: str = "/", **kwargs: Any) -> Reply
 
 def get(app: Any, path: str, origin: str | None = None, **kwargs: Any) -> Reply:
     """A GET, with an ``Origin`` header when ``origin`` is given."""
-    headers = dict(kwargs.pop("headers", {}))
-    if origin is not None:
-        headers["Origin"] = origin
-    return send(app, "GET", path, headers=headers, **kwargs)
+    return send(app, "GET", path, headers=with_origin(kwargs, origin), **kwargs)
 
 
 def preflight(
@@ -67,32 +53,8 @@ def preflight(
     extra: dict[str, str] | None = None,
 ) -> Reply:
     """An ``OPTIONS`` request with ``Origin`` and ``Access-Control-Request-Method``."""
-    headers = {"Origin": origin, ACRM: method}
-    if request_headers is not None:
-        headers[ACRH] = request_headers
-    headers.update(extra or {})
+    headers = preflight_headers(origin, method, request_headers, extra)
     return send(app, "OPTIONS", path, headers=headers)
-
-
-def cors_headers(reply: Reply) -> dict[str, str]:
-    """Every CORS response header present, by name; each must appear at most once."""
-    found: dict[str, str] = {}
-    for name in CORS_RESPONSE_HEADERS:
-        values = reply.headers.getlist(name)
-        assert len(values) <= 1, f"{name} sent {len(values)} times: {values}"
-        if values:
-            found[name] = values[0]
-    return found
-
-
-def vary(reply: Reply) -> list[str]:
-    """The ``Vary`` tokens of a response, in order, over all ``Vary`` headers."""
-    return [
-        token.strip()
-        for value in reply.headers.getlist("Vary")
-        for token in value.split(",")
-        if token.strip()
-    ]
 
 
 def call_asgi(app: Any, method: str, path: str, headers: dict[str, str]) -> Reply:

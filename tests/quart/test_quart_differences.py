@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import quart_cors
 from quart import Quart
-from quart_helpers import ACAM, ACAO, ACEH, ACRM, cors_headers, get, preflight, send, vary
+from quart_helpers import get, preflight, send
 
 from crossorigin import ConfigError
 from crossorigin.quart import CORS
+from shared.headers import ACAM, ACAO, ACEH, ACRM, cors_headers, vary
 
 A = "https://app.example.com"
 

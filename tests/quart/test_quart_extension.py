@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 from quart import Blueprint, Quart, abort, jsonify
 from quart.signals import request_started
-from quart_helpers import (
+from quart_helpers import get, preflight, send
+
+from crossorigin import ConfigError
+from crossorigin.quart import CORS, cross_origin
+from shared.headers import (
     ACAC,
     ACAH,
     ACAM,
@@ -20,14 +24,8 @@ from quart_helpers import (
     ACRPN,
     PREFLIGHT_VARY,
     cors_headers,
-    get,
-    preflight,
-    send,
     vary,
 )
-
-from crossorigin import ConfigError
-from crossorigin.quart import CORS, cross_origin
 
 A = "https://app.example.com"
 B = "https://evil.example.net"

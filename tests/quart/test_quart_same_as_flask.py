@@ -17,91 +17,17 @@ from quart_helpers import call_asgi
 import crossorigin
 import crossorigin.quart
 from crossorigin import ConfigError
-
-A = "https://a.example.com"
-B = "https://b.example.com"
-SUB = "https://api.example.com"
-
-
-async def is_sub(origin: str) -> bool:
-    return origin == SUB
-
-
-def is_sub_sync(origin: str) -> bool:
-    return origin == SUB
-
-
-OPTION_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {},
-    "list-credentials": {
-        "origins": [A],
-        "supports_credentials": True,
-        "expose_headers": ["X-Total-Count"],
-        "max_age": 600,
-    },
-    "resources": {
-        "resources": {
-            "/api/*": {
-                "origins": [A],
-                "methods": ["GET", "POST"],
-                "allow_headers": ["Content-Type"],
-            },
-            "/api/open": {"origins": "*"},
-        }
-    },
-    "subdomains-private-network": {
-        "origins": ["https://*.example.com"],
-        "allow_private_network": True,
-    },
-    "callable": {"origins": [A, is_sub_sync], "supports_credentials": True},
-    "debug": {"origins": [A], "methods": ["GET"], "allow_headers": ["X-Ok"], "debug": True},
-    "not-always": {"always_send": False, "preflight_status": 204},
-    "passthrough": {"origins": [A], "automatic_options": False},
-    "no-intercept": {"origins": [A], "intercept_exceptions": False},
-}
-
-PREFLIGHT = "Access-Control-Request-Method"
-REQUESTS: list[tuple[str, str, dict[str, str]]] = [
-    ("GET", "/api/items", {}),
-    ("GET", "/api/items", {"Origin": A}),
-    ("GET", "/api/items", {"Origin": B}),
-    ("GET", "/api/items", {"Origin": SUB}),
-    ("GET", "/api/items", {"Origin": "null"}),
-    ("GET", "/api/items", {"Origin": "HTTPS://A.example.com"}),
-    ("POST", "/api/items", {"Origin": A, "Cookie": "session=1"}),
-    ("DELETE", "/api/items", {"Origin": A}),
-    ("GET", "//api//items", {"Origin": A}),
-    ("GET", "/api/open", {"Origin": B}),
-    ("GET", "/api/missing", {"Origin": A}),
-    ("GET", "/api/boom", {"Origin": A}),
-    ("GET", "/api/decorated", {"Origin": B}),
-    ("GET", "/public", {"Origin": A}),
-    ("OPTIONS", "/api/items", {"Origin": A}),
-    ("OPTIONS", "/api/items", {"Origin": A, PREFLIGHT: "GET"}),
-    ("OPTIONS", "/api/items", {"Origin": A, PREFLIGHT: "PUT"}),
-    ("OPTIONS", "/api/items", {"Origin": B, PREFLIGHT: "GET"}),
-    ("OPTIONS", "/api/items", {"Origin": SUB, PREFLIGHT: "POST"}),
-    (
-        "OPTIONS",
-        "/api/items",
-        {"Origin": A, PREFLIGHT: "POST", "Access-Control-Request-Headers": "content-type, x-ok"},
-    ),
-    (
-        "OPTIONS",
-        "/api/items",
-        {"Origin": A, PREFLIGHT: "POST", "Access-Control-Request-Headers": "x-secret"},
-    ),
-    (
-        "OPTIONS",
-        "/api/items",
-        {"Origin": SUB, PREFLIGHT: "GET", "Access-Control-Request-Private-Network": "true"},
-    ),
-    ("OPTIONS", "//api/open", {"Origin": B, PREFLIGHT: "DELETE"}),
-    ("OPTIONS", "/api/decorated", {"Origin": B, PREFLIGHT: "GET"}),
-    ("OPTIONS", "/api/decorated", {"Origin": A, PREFLIGHT: "GET"}),
-    ("OPTIONS", "/api/missing", {"Origin": A, PREFLIGHT: "GET"}),
-    ("OPTIONS", "/public", {"Origin": A, PREFLIGHT: "GET"}),
-]
+from shared.same_as_flask import (
+    FRAMEWORK_OPTION_SETS,
+    PREFLIGHT,
+    REQUESTS,
+    A,
+    B,
+    ask_flask,
+    cors_headers,
+    is_sub,
+    is_sub_sync,
+)
 
 
 def build(framework: Any, cors: Any, options: dict[str, Any]) -> Any:
@@ -133,28 +59,18 @@ def build(framework: Any, cors: Any, options: dict[str, Any]) -> Any:
     return app
 
 
-def cors_headers(headers: Any) -> dict[str, str]:
-    return {
-        name.lower(): value
-        for name, value in headers
-        if name.lower().startswith("access-control-") or name.lower() in ("vary", "x-cors-decision")
-    }
-
-
-@pytest.mark.parametrize("name", sorted(OPTION_SETS))
+@pytest.mark.parametrize("name", sorted(FRAMEWORK_OPTION_SETS))
 def test_the_same_answers_and_log_lines_as_flask(
     name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    options = OPTION_SETS[name]
+    options = FRAMEWORK_OPTION_SETS[name]
     client = build(flask, crossorigin, options).test_client(use_cookies=False)
     app = build(quart, crossorigin.quart, options)
     for method, path, headers in REQUESTS:
         what = f"{name}: {method} {path} {headers}"
         with caplog.at_level(logging.INFO, logger="crossorigin"):
             caplog.clear()
-            answer = client.open(
-                "/", method=method, headers=headers, environ_overrides={"PATH_INFO": path}
-            )
+            answer = ask_flask(client, method, path, headers)
             flask_lines = [r.getMessage() for r in caplog.records if r.name == "crossorigin"]
             caplog.clear()
             reply = call_asgi(app, method, path, headers)
@@ -172,9 +88,7 @@ def test_an_async_callable_answers_as_a_sync_one_does_under_flask() -> None:
     client = build(flask, crossorigin, sync_options).test_client(use_cookies=False)
     app = build(quart, crossorigin.quart, async_options)
     for method, path, headers in REQUESTS:
-        answer = client.open(
-            "/", method=method, headers=headers, environ_overrides={"PATH_INFO": path}
-        )
+        answer = ask_flask(client, method, path, headers)
         reply = call_asgi(app, method, path, headers)
         assert reply.status_code == answer.status_code, (method, path, headers)
         assert cors_headers(reply.headers.items()) == cors_headers(answer.headers.items())
