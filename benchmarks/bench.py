@@ -324,6 +324,10 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("preflight", "preflight <= 1.00 x bare", 1.00),
     ("exact-10000", "10,000 exact origins <= 1.05 x bare", 1.05),
     ("resources-1000", "1,000 resource patterns <= 1.10 x bare", 1.10),
+    ("callable", "callable origins <= 1.08 x bare", 1.08),
+    ("decorator", "@cross_origin alone <= 1.08 x bare", 1.08),
+    ("decorator-app", "@cross_origin with CORS(app) <= 1.05 x bare", 1.05),
+    ("decorator-elsewhere", "a decorated view elsewhere <= 1.05 x bare", 1.05),
 )
 
 
@@ -334,7 +338,7 @@ def print_targets(results: list[Result]) -> None:
             if tag in r.case.tags and r.ratio_bare is not None:
                 verdict, within = target_verdict(r.ratio_bare, r.spread, limit)
                 within = f" ({within})" if within else ""
-                print(f"  {verdict}  {label:<42} {r.case.name}: {r.ratio_bare:.2f}{within}")
+                print(f"  {verdict}  {label:<44} {r.case.name}: {r.ratio_bare:.2f}{within}")
     misses = [r for r in results if r.ratio_fc is not None and r.ratio_fc >= 1.0]
     n_fc = sum(1 for r in results if r.ratio_fc is not None)
     verdict = "PASS" if not misses else "MISS"

@@ -53,7 +53,9 @@ class Case:
     note: str = ""
     tags: tuple[str, ...] = field(default=())
     #: "app": ``CORS(app, **options)``; "decorator": ``@cross_origin(**options)`` on the
-    #: view alone; "decorator+app": the same, with ``CORS(app)`` covering other paths.
+    #: view alone; "decorator+app": the same, with ``CORS(app)`` covering other paths;
+    #: "app+decorator-elsewhere": ``CORS(app, **options)``, and the same options in a
+    #: ``@cross_origin`` on the other view.
     mode: str = "app"
 
 
@@ -195,6 +197,17 @@ CASES: tuple[Case, ...] = (
         tags=("decorator-app",),
         mode="decorator+app",
     ),
+    Case(
+        name="CORS(app), a decorated view elsewhere (3 origins)",
+        request=Request(headers=_origin(SEED_ORIGINS[1])),
+        crossorigin=lambda: {"origins": SEED_ORIGINS},
+        flask_cors=lambda: {"origins": SEED_ORIGINS},
+        granted=True,
+        note="CORS(app, origins=[...]) and @cross_origin on the other view: does one "
+        "decorated view slow the rest of the app?",
+        tags=("decorator-elsewhere",),
+        mode="app+decorator-elsewhere",
+    ),
 )
 
 CASES_BY_TAG: dict[str, Case] = {}
@@ -215,10 +228,14 @@ def find_case(key: str) -> Case:
 # -- the app ---------------------------------------------------------------------------
 
 
-def base_app(decorate: Callable[[Any], Any] | None = None) -> Flask:
+def base_app(
+    decorate: Callable[[Any], Any] | None = None,
+    decorate_other: Callable[[Any], Any] | None = None,
+) -> Flask:
     """The application under test, without CORS: two JSON views.
 
-    ``decorate`` wraps the ``/api/data`` view (a ``cross_origin(...)`` decorator).
+    ``decorate`` wraps the ``/api/data`` view and ``decorate_other`` the
+    ``/r<n>/item`` one (a ``cross_origin(...)`` decorator).
     """
     app = Flask("bench")
 
@@ -228,10 +245,11 @@ def base_app(decorate: Callable[[Any], Any] | None = None) -> Flask:
     view = data if decorate is None else decorate(data)
     app.add_url_rule("/api/data", "data", view, methods=["GET", "POST", "PUT", "DELETE"])
 
-    @app.route("/r<int:n>/item")
     def item(n: int) -> Any:
         return jsonify(item=n)
 
+    other = item if decorate_other is None else decorate_other(item)
+    app.add_url_rule("/r<int:n>/item", "item", other)
     return app
 
 
@@ -246,6 +264,10 @@ def build_app(lib: str, options: dict[str, Any] | None, mode: str = "app") -> Fl
         raise ValueError(f"unknown library {lib!r}; one of {LIBS}")
     if mode == "app":
         app = base_app()
+        CORS(app, **(options or {}))
+        return app
+    if mode == "app+decorator-elsewhere":
+        app = base_app(decorate_other=cross_origin(**(options or {})))
         CORS(app, **(options or {}))
         return app
     app = base_app(cross_origin(**(options or {})))
