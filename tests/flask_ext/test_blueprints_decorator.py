@@ -709,6 +709,31 @@ def test_answers_stay_per_view_across_many_paths() -> None:
     assert get(client, "/missing", A).status_code == 404
 
 
+def test_views_without_a_decorator_keep_their_path_policy_next_to_a_decorated_view() -> None:
+    app = Flask(__name__)
+
+    @app.route("/deco")
+    @cross_origin(origins=[B])
+    def decorated() -> str:
+        return "deco"
+
+    @app.route("/api/<int:n>")
+    def api(n: int) -> str:
+        return "api"
+
+    @app.route("/open/<int:n>")
+    def open_(n: int) -> str:
+        return "open"
+
+    CORS(app, resources={"/api/*": {"origins": [A]}})
+    for _ in range(2):  # the first request settles the app; the later ones are remembered
+        for n in range(5):
+            assert granted(app, f"/api/{n}", A) and not granted(app, f"/api/{n}", B)
+            assert not granted(app, f"/open/{n}", A)
+            assert cors_headers(get(app.test_client(), f"/open/{n}", A)) == {}
+        assert granted(app, "/deco", B) and not granted(app, "/deco", A)
+
+
 def test_the_decorator_takes_keyword_options_only() -> None:
     with pytest.raises(TypeError, match="keyword options only"):
         cross_origin([A])  # type: ignore[call-overload]
