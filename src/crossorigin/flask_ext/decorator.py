@@ -103,14 +103,18 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
         if environ is not None:
             # Under CORS(app) the app's middleware decides and adds the headers.
             if is_async or environ["REQUEST_METHOD"] == "OPTIONS":
-                return _governed(policy, view, is_async, environ, view_args, view_kwargs)
+                return _options_or_coroutine(
+                    policy, view, is_async, environ, True, view_args, view_kwargs
+                )
             return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
         # On its own, the decorator adds the headers to the view's response itself.
         # One proxy lookup for the request, not one per attribute read.
         environ = request._get_current_object().environ  # type: ignore[attr-defined]
         method = environ.get("REQUEST_METHOD")
         if method == "OPTIONS" or is_async:
-            return _standalone(policy, view, is_async, environ, view_args, view_kwargs)
+            return _options_or_coroutine(
+                policy, view, is_async, environ, False, view_args, view_kwargs
+            )
         try:
             result = view(*view_args, **view_kwargs)
         except BaseException as error:
@@ -128,41 +132,29 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _governed(
+def _options_or_coroutine(
     policy: Policy,
     view: Callable[..., Any],
     is_async: bool,
     environ: WSGIEnvironment,
+    governed: bool,
     view_args: tuple[Any, ...],
     view_kwargs: dict[str, Any],
 ) -> ResponseReturnValue:
-    """An OPTIONS request or a coroutine view under ``CORS(app)``: the middleware has
-    answered every preflight it could; the headers are still the middleware's."""
+    """An OPTIONS request or a coroutine view. Under ``CORS(app)`` (``governed``) the
+    middleware has answered every preflight it could and adds the headers; on its own
+    the decorator answers preflights and adds the headers itself."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
-        return app.make_default_options_response()
-    call = app.ensure_sync(view) if is_async else view  # Flask runs coroutines so
-    return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
-
-
-def _standalone(
-    policy: Policy,
-    view: Callable[..., Any],
-    is_async: bool,
-    environ: WSGIEnvironment,
-    view_args: tuple[Any, ...],
-    view_kwargs: dict[str, Any],
-) -> ResponseReturnValue:
-    """An OPTIONS request or a coroutine view with no ``CORS(app)``: the decorator
-    answers preflights and adds the headers itself."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    if environ.get("REQUEST_METHOD") == "OPTIONS" and policy.automatic_options:
-        if is_preflight_environ(environ):
+        if not governed and is_preflight_environ(environ):
             return _answer_preflight(policy, app.debug)
         options_response: ResponseReturnValue = app.make_default_options_response()
-        _add_headers_later(policy, app, environ)
+        if not governed:
+            _add_headers_later(policy, app, environ)
         return options_response
     call = app.ensure_sync(view) if is_async else view  # Flask runs coroutines so
+    if governed:
+        return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
     try:
         result = call(*view_args, **view_kwargs)
     except BaseException as error:
