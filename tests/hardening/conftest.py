@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from ._support import ENV_VAR, STATS
+from .support import ENV_VAR, STATS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -31,7 +31,7 @@ from crossorigin import CORS, ConfigError, cross_origin
 from crossorigin.core.errors import ERROR_IDS
 from crossorigin.core.options import OPTION_NAMES
 
-from ._support import budget, send
+from .support import budget, send
 
 
 class Color(enum.IntEnum):

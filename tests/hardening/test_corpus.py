@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 
 from crossorigin import CORS, cross_origin
 
-from ._support import (
+from .support import (
     ACAH,
     ACAM,
     ACAO,

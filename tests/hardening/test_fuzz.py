@@ -44,7 +44,7 @@ from crossorigin.core.origins import (
 )
 from crossorigin.core.paths import PathPattern, parse_path_pattern
 
-from ._support import budget, split_browser_origin
+from .support import budget, split_browser_origin
 
 # -- strategies -------------------------------------------------------------------
 

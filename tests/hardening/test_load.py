@@ -41,7 +41,7 @@ from crossorigin.core.decide import Reason, decide_actual
 from crossorigin.flask_ext.extension import CORSState
 
 from . import load_app
-from ._support import STATS, record_max
+from .support import STATS, record_max
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 DATA = TESTS_DIR / "data"

@@ -16,7 +16,7 @@ from flask import Flask
 
 from crossorigin import CORS, cross_origin
 
-from ._support import STATS, assert_well_formed, record_max, send
+from .support import STATS, assert_well_formed, record_max, send
 
 #: A refusal line longer than this is a payload dump. Values are escaped (a non-ASCII
 #: character takes up to 10 characters) and cut, so a hostile value costs at most ~480.

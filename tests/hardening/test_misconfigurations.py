@@ -22,7 +22,7 @@ from crossorigin.core.fetchcheck import (
     preflight_headers,
 )
 
-from ._support import (
+from .support import (
     ACAC,
     ACAH,
     ACAM,

@@ -7,7 +7,7 @@ with or without a ``@cross_origin`` view), then sends a random browser request a
 a sweep of refused origins. Invariants:
 
 1. the browser model (``fetchcheck.judge``) allows the request exactly when the
-   oracle in ``_support`` says the policy intends to allow it;
+   oracle in ``support`` says the policy intends to allow it;
 2. a refused origin is never granted, on any kind of response (preflight, actual,
    404, 500, 308);
 3. every response of a covered route of an origin-dependent policy has ``Origin``
@@ -41,7 +41,7 @@ from crossorigin.core.fetchcheck import (
     preflight_headers,
 )
 
-from ._support import (
+from .support import (
     ACAC,
     ACAO,
     ACMA,
