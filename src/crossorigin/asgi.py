@@ -7,10 +7,10 @@ with the same error ids. Every HTTP request, top to bottom:
 2. A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
    whose policy answers preflights (``automatic_options``) is answered here, with the
    status, headers and body the Flask extension sends; the app never sees it.
-3. Every other request goes to the app. As the app (or an error middleware inside
-   this one) starts its response, the decision is made (an async ``origins`` callable
-   is awaited), a refusal is logged, and the decision's headers are applied to the
-   response's header list.
+3. Every other request goes to the app, decided before it runs when the request alone
+   decides (no ``origins`` callable). As the app (or an error middleware inside this
+   one) starts its response, a callable is asked (an async one awaited), a refusal is
+   logged, and the decision's headers are applied to the response's header list.
 
 What is remembered between requests is bounded: the policy per path (the rule of
 :func:`~crossorigin.core.paths.remember_path`, as under Flask), the decision per origin,
@@ -134,6 +134,10 @@ class CORSMiddleware:
             return
         method: str = scope.get("method", "GET")
         headers: RawHeaders = scope.get("headers", ())
+        # Without an origins callable the request alone decides: decided here, once,
+        # so the response's start only applies it. A callable (it may be async) is
+        # asked as the response starts.
+        decision: Decision | None = None
         if method == "OPTIONS":
             fields = request_fields(headers)
             if policy.automatic_options and is_preflight(
@@ -141,22 +145,19 @@ class CORSMiddleware:
             ):
                 await self.answer_preflight(policy, scope, routing_path(path), fields, send)
                 return
-            origin, credentialed = fields.get(ORIGIN), COOKIE in fields
-        else:
-            fields = None
+            if not policy.origins.has_callables:  # a preflight the app answers, or not one
+                decision = decide(policy, method, fields)
+        elif not policy.origins.has_callables:
             origin, credentialed = origin_and_cookie(headers)
+            decision = decide_actual(policy, method, origin, credentialed)
 
         def send_with_headers(message: Message) -> Awaitable[None]:
             # Not a coroutine function unless it must await: the server's own send is
             # awaited by the app, with no frame of this middleware in between.
             if message["type"] != "http.response.start":
                 return send(message)
-            if policy.origins.has_callables:  # one may be async: awaited
+            if decision is None:
                 return self.send_decided(message, policy, scope, path, send)
-            if fields is None:
-                decision = decide_actual(policy, method, origin, credentialed)
-            else:  # a preflight the app answers (automatic_options=False)
-                decision = decide(policy, method, fields)
             return send(start_message(message, decision, policy, scope, policy.debug is True, path))
 
         if policy.intercept_exceptions:
