@@ -212,20 +212,16 @@ def start_message(
     debug: bool,
     path: str | None = None,
 ) -> Message:
-    """The response's start message with the decision applied; a refusal logged."""
-    if decision.reason is not _ALLOWED:
-        log_scope_refusal(decision, policy, scope, debug, path)
-    return with_decision(message, decision, debug)
-
-
-def with_decision(message: Message, decision: Decision, debug: bool) -> Message:
-    """The ``http.response.start`` message with the decision applied to its headers.
+    """The ``http.response.start`` message with the decision applied to its headers; a
+    refusal logged.
 
     A new message when headers change: an app may send the same message object for
     every response, so it is never modified. When the decision adds nothing, the
     message itself."""
+    if decision.reason is not _ALLOWED:
+        log_scope_refusal(decision, policy, scope, debug, path)
     headers = message.get("headers", ())
-    if not isinstance(headers, (list, tuple)):
+    if type(headers) is not list:
         headers = list(headers)  # read twice below
     if only_appends(headers, decision, debug, RAW_SUSPECT_INITIALS):
         if not decision.raw_appended:
