@@ -224,9 +224,10 @@ def start_message(
     if type(headers) is not list:
         headers = list(headers)  # read twice below
     if only_appends(headers, decision, debug, RAW_SUSPECT_INITIALS):
-        if not decision.raw_appended:
+        appended = decision.raw_appended
+        if not appended:
             return message
-        new_headers = [*headers, *decision.raw_appended]
+        new_headers = [*headers, *appended]
     else:
         new_headers = apply_to_raw(headers, decision, debug)
     message = dict(message)
