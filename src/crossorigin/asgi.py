@@ -289,20 +289,20 @@ def request_fields(headers: RawHeaders) -> dict[str, str]:
 def origin_and_cookie(headers: RawHeaders) -> tuple[str | None, bool]:
     """What an actual request's decision reads: its ``Origin`` (read as
     :func:`request_fields` reads it) and whether it carries cookies. One pass over the
-    usual lower-case names; any other spelling goes the general way."""
+    usual lower-case names, where a name not starting like ``origin`` or ``cookie`` costs
+    one test; any other spelling goes the general way."""
     origin: bytes | None = None
     cookie = False
     for raw_name, raw_value in headers:
-        if raw_name == b"origin":
-            if origin is not None:
-                break  # repeated: joined by the general way
-            origin = raw_value
-        elif raw_name == b"cookie":
-            cookie = True
-        elif (
-            raw_name and raw_name[0] in _MIXED_CASE_INITIALS and raw_name.lower() in _DECISION_NAMES
-        ):
-            break
+        if raw_name and raw_name[0] in _MIXED_CASE_INITIALS:
+            if raw_name == b"origin":
+                if origin is not None:
+                    break  # repeated: joined by the general way
+                origin = raw_value
+            elif raw_name == b"cookie":
+                cookie = True
+            elif raw_name.lower() in _DECISION_NAMES:
+                break
     else:
         return (None if origin is None else origin.decode("latin-1")), cookie
     fields = request_fields(headers)
