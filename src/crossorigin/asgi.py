@@ -7,10 +7,10 @@ with the same error ids. Every HTTP request, top to bottom:
 2. A CORS preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
    whose policy answers preflights (``automatic_options``) is answered here, with the
    status, headers and body the Flask extension sends; the app never sees it.
-3. Every other request goes to the app. As the app (or an error middleware inside
-   this one) starts its response, the decision is made (an async ``origins`` callable
-   is awaited), a refusal is logged, and the decision's headers are applied to the
-   response's header list.
+3. Every other request goes to the app, decided before it runs when the request alone
+   decides (no ``origins`` callable). As the app (or an error middleware inside this
+   one) starts its response, a callable is asked (an async one awaited), a refusal is
+   logged, and the decision's headers are applied to the response's header list.
 
 What is remembered between requests is bounded: the policy per path (the rule of
 :func:`~crossorigin.core.paths.remember_path`, as under Flask), the decision per origin,
@@ -134,6 +134,10 @@ class CORSMiddleware:
             return
         method: str = scope.get("method", "GET")
         headers: RawHeaders = scope.get("headers", ())
+        # Without an origins callable the request alone decides: decided here, once,
+        # so the response's start only applies it. A callable (it may be async) is
+        # asked as the response starts.
+        decision: Decision | None = None
         if method == "OPTIONS":
             fields = request_fields(headers)
             if policy.automatic_options and is_preflight(
@@ -141,22 +145,19 @@ class CORSMiddleware:
             ):
                 await self.answer_preflight(policy, scope, routing_path(path), fields, send)
                 return
-            origin, credentialed = fields.get(ORIGIN), COOKIE in fields
-        else:
-            fields = None
+            if not policy.origins.has_callables:  # a preflight the app answers, or not one
+                decision = decide(policy, method, fields)
+        elif not policy.origins.has_callables:
             origin, credentialed = origin_and_cookie(headers)
+            decision = decide_actual(policy, method, origin, credentialed)
 
         def send_with_headers(message: Message) -> Awaitable[None]:
             # Not a coroutine function unless it must await: the server's own send is
             # awaited by the app, with no frame of this middleware in between.
             if message["type"] != "http.response.start":
                 return send(message)
-            if policy.origins.has_callables:  # one may be async: awaited
+            if decision is None:
                 return self.send_decided(message, policy, scope, path, send)
-            if fields is None:
-                decision = decide_actual(policy, method, origin, credentialed)
-            else:  # a preflight the app answers (automatic_options=False)
-                decision = decide(policy, method, fields)
             return send(start_message(message, decision, policy, scope, policy.debug is True, path))
 
         if policy.intercept_exceptions:
@@ -211,25 +212,22 @@ def start_message(
     debug: bool,
     path: str | None = None,
 ) -> Message:
-    """The response's start message with the decision applied; a refusal logged."""
-    if decision.reason is not _ALLOWED:
-        log_scope_refusal(decision, policy, scope, debug, path)
-    return with_decision(message, decision, debug)
-
-
-def with_decision(message: Message, decision: Decision, debug: bool) -> Message:
-    """The ``http.response.start`` message with the decision applied to its headers.
+    """The ``http.response.start`` message with the decision applied to its headers; a
+    refusal logged.
 
     A new message when headers change: an app may send the same message object for
     every response, so it is never modified. When the decision adds nothing, the
     message itself."""
+    if decision.reason is not _ALLOWED:
+        log_scope_refusal(decision, policy, scope, debug, path)
     headers = message.get("headers", ())
-    if not isinstance(headers, (list, tuple)):
+    if type(headers) is not list:
         headers = list(headers)  # read twice below
     if only_appends(headers, decision, debug, RAW_SUSPECT_INITIALS):
-        if not decision.raw_appended:
+        appended = decision.raw_appended
+        if not appended:
             return message
-        new_headers = [*headers, *decision.raw_appended]
+        new_headers = [*headers, *appended]
     else:
         new_headers = apply_to_raw(headers, decision, debug)
     message = dict(message)
@@ -291,20 +289,20 @@ def request_fields(headers: RawHeaders) -> dict[str, str]:
 def origin_and_cookie(headers: RawHeaders) -> tuple[str | None, bool]:
     """What an actual request's decision reads: its ``Origin`` (read as
     :func:`request_fields` reads it) and whether it carries cookies. One pass over the
-    usual lower-case names; any other spelling goes the general way."""
+    usual lower-case names, where a name not starting like ``origin`` or ``cookie`` costs
+    one test; any other spelling goes the general way."""
     origin: bytes | None = None
     cookie = False
     for raw_name, raw_value in headers:
-        if raw_name == b"origin":
-            if origin is not None:
-                break  # repeated: joined by the general way
-            origin = raw_value
-        elif raw_name == b"cookie":
-            cookie = True
-        elif (
-            raw_name and raw_name[0] in _MIXED_CASE_INITIALS and raw_name.lower() in _DECISION_NAMES
-        ):
-            break
+        if raw_name and raw_name[0] in _MIXED_CASE_INITIALS:
+            if raw_name == b"origin":
+                if origin is not None:
+                    break  # repeated: joined by the general way
+                origin = raw_value
+            elif raw_name == b"cookie":
+                cookie = True
+            elif raw_name.lower() in _DECISION_NAMES:
+                break
     else:
         return (None if origin is None else origin.decode("latin-1")), cookie
     fields = request_fields(headers)
