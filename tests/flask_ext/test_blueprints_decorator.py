@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, abort
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from crossorigin import CORS, ConfigError, cross_origin
 from shared.headers import (
@@ -371,6 +372,38 @@ def test_decorator_alone_adds_headers_to_its_responses(
     assert refused.status_code == status
     assert cors_headers(refused) == {}
     assert vary(refused) == ["Origin"]
+
+
+@pytest.mark.parametrize(
+    ("returned", "own_vary"),
+    [
+        (lambda: "text", None),
+        (lambda: ("created", 201, {"Vary": "Accept"}), "Accept"),
+        (lambda: Response("flask", headers={"Vary": "Accept"}), "Accept"),
+        (lambda: WerkzeugResponse("werkzeug"), None),
+        (lambda: {"json": True}, None),
+    ],
+    ids=["str", "tuple-with-vary", "flask-response-with-vary", "werkzeug-response", "dict"],
+)
+def test_decorator_alone_adds_headers_whatever_the_view_returns(
+    returned: Callable[[], Any], own_vary: str | None
+) -> None:
+    app = Flask(__name__)
+
+    @app.route("/v")
+    @cross_origin(origins=[A])
+    def view() -> Any:
+        return returned()
+
+    client = app.test_client()
+    for _ in range(2):
+        allowed = get(client, "/v", A)
+        refused = get(client, "/v", EVIL)
+        assert allowed.status_code == refused.status_code < 300
+        assert cors_headers(allowed) == {ACAO: A}
+        assert cors_headers(refused) == {}
+        expected_vary = [own_vary, "Origin"] if own_vary else ["Origin"]
+        assert vary(allowed) == vary(refused) == expected_vary
 
 
 def test_decorator_alone_treats_options_without_request_method_as_actual(

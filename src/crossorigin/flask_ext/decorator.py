@@ -110,7 +110,7 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
         # On its own, the decorator adds the headers to the view's response itself.
         # One proxy lookup for the request, not one per attribute read.
         environ = request._get_current_object().environ  # type: ignore[attr-defined]
-        method = environ.get("REQUEST_METHOD")
+        method = environ.get("REQUEST_METHOD", "GET")
         if method == "OPTIONS" or is_async:
             return _options_or_coroutine(
                 policy, view, is_async, environ, False, view_args, view_kwargs
