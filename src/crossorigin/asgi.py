@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from logging import INFO
 from typing import Any, cast
 
+from .core.bounded import remember
 from .core.decide import (
     ANSWER_CACHE_SIZE,
     Decision,
@@ -199,9 +200,7 @@ class CORSMiddleware:
         """Bounded as a policy's remembered answers are: cleared when full, and a key
         longer than a path may be is not remembered."""
         if sum(len(part) for part in key[1:] if part is not None) <= MAX_CACHED_PATH:
-            if len(self.preflights) >= ANSWER_CACHE_SIZE:
-                self.preflights.clear()
-            self.preflights[key] = answer
+            remember(self.preflights, key, answer, ANSWER_CACHE_SIZE)
 
 
 def start_message(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from enum import Enum
 from functools import cached_property
 
+from .bounded import remember
 from .headers import (
     ACAC,
     ACAH,
@@ -215,9 +216,7 @@ def decide_actual(
     if known is None:
         known = _actual_answer(policy, method, origin, credentialed)
         if len(origin or "") <= MAX_ORIGIN_LENGTH and len(method) <= MAX_METHOD_LENGTH:
-            if len(answers) >= ANSWER_CACHE_SIZE:
-                answers.clear()
-            answers[key] = known
+            remember(answers, key, known, ANSWER_CACHE_SIZE)
     if type(known) is Decision:
         return known
     assert isinstance(known, _AskCallables) and origin is not None

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .bounded import remember
 from .errors import ResourceError
 
 T = TypeVar("T")
@@ -69,9 +70,7 @@ def remember_path(cache: dict[str, T], raw_path: str, value: T) -> None:
     integration's path cache follows (an overlong path is not remembered; a full cache
     is cleared), so none of them can be grown by a flood of distinct paths."""
     if len(raw_path) <= MAX_CACHED_PATH:
-        if len(cache) >= PATH_CACHE_SIZE:
-            cache.clear()
-        cache[raw_path] = value
+        remember(cache, raw_path, value, PATH_CACHE_SIZE)
 
 
 def parse_path_pattern(key: object) -> PathPattern:
