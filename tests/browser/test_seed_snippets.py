@@ -1,12 +1,18 @@
 """Every snippet of the seed article, judged by Chromium.
 
-Each app is the article's code with the import changed to crossorigin; the one thing
-adapted is the allowed origin, ``http://localhost:3000`` in the article, which becomes
-the test page's origin (A). A page on C plays the article's "malicious site".
+The apps are the snippets of ``tests/shared/seed_snippets.py`` (the article's code with the
+import changed to crossorigin), which the Flask and Quart test-client suites run too. The
+one thing adapted is the allowed origin a snippet names, ``http://localhost:3000`` (on the
+route-specific snippet's restricted route, ``https://app.yourdomain.com``): it becomes the
+test page's origin (A), swapped into the snippet's source by ``rewritten``. A page on C
+plays the article's "malicious site".
 """
 
 from __future__ import annotations
 
+import inspect
+import re
+from collections.abc import Callable
 from typing import Any
 
 from browser_harness import (
@@ -17,11 +23,26 @@ from browser_harness import (
     run_fetch_credentialed,
     set_cookie,
 )
-from flask import Blueprint, Flask, jsonify, request
+from flask import Flask
 
-from crossorigin import CORS, cross_origin
+from shared.seed_snippets import (
+    blueprint_app,
+    preflight_app,
+    quick_fix_app,
+    rewritten,
+    route_specific_app,
+    secure_fix_app,
+)
 
 ACAO = "Access-Control-Allow-Origin"
+
+
+def serving(factory: Callable[[], Flask], origin: str, article_origin: str) -> Flask:
+    """The app of snippet ``factory``, with ``origin`` wherever it names ``article_origin``."""
+    literal = f'"{article_origin}"'
+    assert literal in inspect.getsource(factory), f"{factory.__name__} names no {literal}"
+    app: Flask = rewritten(factory, [(re.escape(literal), f'"{origin}"')])()
+    return app
 
 
 def allowed(result: dict[str, Any], status: int = 200) -> None:
@@ -36,14 +57,7 @@ def blocked(result: dict[str, Any]) -> None:
 def test_quick_fix_global_cors_any_site_reads(
     context: Any, page: Any, b: LoopbackServer, c: LoopbackServer
 ) -> None:
-    app = Flask(__name__)
-    CORS(app)
-
-    @app.route("/api/data")
-    def get_data() -> Any:
-        return jsonify({"message": "CORS is working perfectly!", "status": "success"})
-
-    b.mount(app)
+    b.mount(quick_fix_app())
     result = run_fetch(page, b.url("/api/data"))
     allowed(result)
     assert "CORS is working perfectly!" in result["body"]
@@ -55,25 +69,7 @@ def test_quick_fix_global_cors_any_site_reads(
 def test_secure_fix_allow_list(
     context: Any, page: Any, a: LoopbackServer, b: LoopbackServer, c: LoopbackServer
 ) -> None:
-    app = Flask(__name__)
-    allowed_origins = [
-        a.origin,  # the article's "http://localhost:3000"
-        "http://127.0.0.1:5173",
-        "https://app.yourdomain.com",
-    ]
-    cors_resources = {
-        r"/api/*": {
-            "origins": allowed_origins,
-            "methods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        }
-    }
-    CORS(app, resources=cors_resources)
-
-    @app.route("/api/secure-data")
-    def get_secure_data() -> Any:
-        return jsonify({"user": "John Doe", "balance": 1000})
-
-    b.mount(app)
+    b.mount(serving(secure_fix_app, a.origin, "http://localhost:3000"))
     allowed(run_fetch(page, b.url("/api/secure-data")))
     assert b.actual()[0].response_header(ACAO) == [a.origin]
     blocked(run_fetch(open_page(context, c), b.url("/api/secure-data")))
@@ -83,49 +79,21 @@ def test_secure_fix_allow_list(
 def test_route_specific_public_and_credentialed(
     context: Any, page: Any, a: LoopbackServer, b: LoopbackServer, c: LoopbackServer
 ) -> None:
-    app = Flask(__name__)
-
-    @app.route("/api/public-info")
-    @cross_origin()
-    def public_info() -> Any:
-        return jsonify({"promo_code": "FLASK2026"})
-
-    @app.route("/api/user-profile")
-    @cross_origin(origins=[a.origin], supports_credentials=True)
-    def user_profile() -> Any:
-        return jsonify({"username": "SexyDev", "cookie": request.cookies.get("sid_seed")})
-
-    b.mount(app)
+    b.mount(serving(route_specific_app, a.origin, "https://app.yourdomain.com"))
     set_cookie(context, b, "sid_seed", "s3cret")
     allowed(run_fetch(page, b.url("/api/public-info")))
     allowed(run_fetch(open_page(context, c), b.url("/api/public-info")))
     profile = run_fetch_credentialed(page, b.url("/api/user-profile"))
     allowed(profile)
-    assert "s3cret" in profile["body"]
+    assert "SexyDev" in profile["body"]
+    assert b.actual("/api/user-profile")[0].cookie == "sid_seed=s3cret"
     blocked(run_fetch_credentialed(open_page(context, c), b.url("/api/user-profile")))
 
 
 def test_preflighted_json_post_with_authorization(
     page: Any, a: LoopbackServer, b: LoopbackServer
 ) -> None:
-    app = Flask(__name__)
-    CORS(
-        app,
-        resources={
-            r"/api/*": {
-                "origins": [a.origin],
-                "allow_headers": ["Content-Type", "Authorization"],
-                "methods": ["GET", "POST", "OPTIONS"],
-            }
-        },
-    )
-
-    @app.route("/api/submit-form", methods=["POST", "OPTIONS"])
-    def submit_form() -> Any:
-        data = request.get_json()
-        return jsonify({"received": True, "data": data}), 201
-
-    b.mount(app)
+    b.mount(serving(preflight_app, a.origin, "http://localhost:3000"))
     result = run_fetch(
         page,
         b.url("/api/submit-form"),
@@ -149,23 +117,9 @@ def test_preflighted_json_post_with_authorization(
 def test_blueprint_namespace(
     context: Any, page: Any, a: LoopbackServer, b: LoopbackServer, c: LoopbackServer
 ) -> None:
-    api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-    CORS(api_blueprint, origins=[a.origin])
-
-    @api_blueprint.route("/users")
-    def users() -> Any:
-        return jsonify([{"name": "Ada"}])
-
-    app = Flask(__name__)
-    app.register_blueprint(api_blueprint)
-
-    @app.route("/outside")
-    def outside() -> Any:
-        return jsonify(ok=True)
-
-    b.mount(app)
+    b.mount(serving(blueprint_app, a.origin, "http://localhost:3000"))
     allowed(run_fetch(page, b.url("/api/v1/users")))
-    blocked(run_fetch(page, b.url("/outside")))
+    blocked(run_fetch(page, b.url("/health")))
     blocked(run_fetch(open_page(context, c), b.url("/api/v1/users")))
     missing = run_fetch(page, b.url("/api/v1/missing"))
     allowed(missing, 404)

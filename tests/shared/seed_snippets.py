@@ -12,7 +12,9 @@ The Quart factories are made from the same source by :func:`quart_variant`, with
 Quart needs changed (:data:`QUART_SWAPS`): ``from flask import`` becomes ``from quart
 import``, ``from crossorigin import`` becomes ``from crossorigin.quart import``, ``Flask``
 becomes ``Quart``, and the view that reads the body awaits it (``await
-request.get_json()``, in an ``async def``).
+request.get_json()``, in an ``async def``). :func:`rewritten` makes such a variant for any
+list of swaps: the browser suite (``tests/browser/test_seed_snippets.py``) uses it to put
+its test page's origin where a snippet names an allowed origin.
 
 :class:`SeedSnippetTests` holds the tests; a test module runs them on its framework with a
 subclass that says how to build an app from a factory and how to send it a request.
@@ -25,7 +27,7 @@ import functools
 import inspect
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -192,12 +194,21 @@ QUART_SWAPS: tuple[tuple[str, str], ...] = (
 
 @functools.cache
 def quart_variant(factory: Callable[[], Any]) -> Callable[[], Any]:
-    """``factory`` rewritten for Quart by :data:`QUART_SWAPS`, compiled at its own lines."""
+    """``factory`` rewritten for Quart by :data:`QUART_SWAPS`, with no Flask left in it."""
+    return rewritten(factory, QUART_SWAPS, left_out=r"^\s*(from|import) flask\b|\bFlask\(")
+
+
+def rewritten(
+    factory: Callable[[], Any], swaps: Sequence[tuple[str, str]], left_out: str | None = None
+) -> Callable[[], Any]:
+    """``factory`` with each (pattern, replacement) of ``swaps`` applied to its source line by
+    line, in order, and compiled at its own lines; ``left_out``, a pattern, must then be
+    found nowhere in the source."""
     lines, first = inspect.getsourcelines(factory)
     source = textwrap.dedent("".join(lines))
-    for pattern, replacement in QUART_SWAPS:
+    for pattern, replacement in swaps:
         source = re.sub(pattern, replacement, source, flags=re.MULTILINE)
-    assert not re.search(r"^\s*(from|import) flask\b|\bFlask\(", source, re.MULTILINE), source
+    assert left_out is None or not re.search(left_out, source, re.MULTILINE), source
     code = compile(
         "\n" * (first - 1) + source,
         inspect.getsourcefile(factory) or factory.__module__,
