@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Config, Flask, request
 
-from ..core.decide import Reason, decide_actual
+from ..core.decide import Decision, Reason, decide_actual
 from ..core.header_list import add_decision
 from ..core.policy import Policy
 from .resolve import CORSState
@@ -49,6 +49,7 @@ GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed"
 UNCAUGHT = "crossorigin.uncaught_exception"
 
 _ALLOWED = Reason.ALLOWED
+_UNKNOWN: Any = object()
 
 
 def mark_uncaught_exception(sender: Flask, exception: BaseException, **extra: Any) -> None:
@@ -76,7 +77,14 @@ class CORSMiddleware:
 
         def add_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             """The app's ``start_response``, with the governing policy's headers added."""
-            policy = state.for_response(environ)
+            # The remembered policy of this path, when the path alone decides.
+            policy = (
+                state.paths.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
+                if state.path_only
+                else _UNKNOWN
+            )
+            if policy is _UNKNOWN:
+                policy = state.for_response(environ)
             if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
                 return start_response(status, headers, exc_info)
             method = environ.get("REQUEST_METHOD", "GET")
@@ -84,7 +92,15 @@ class CORSMiddleware:
                 decision = decide_environ(policy, environ)
             else:
                 origin = environ.get("HTTP_ORIGIN")
-                decision = decide_actual(policy, method, origin, "HTTP_COOKIE" in environ)
+                credentialed = "HTTP_COOKIE" in environ
+                # The remembered answer; decide_actual makes and remembers it, and asks
+                # an origins callable when one must be asked.
+                known = policy.answers.get((origin, method, credentialed))
+                decision = (
+                    known
+                    if type(known) is Decision
+                    else decide_actual(policy, method, origin, credentialed)
+                )
             debug = debug_enabled(policy, config["DEBUG"])
             if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
                 log_refusal(decision, policy, environ, debug)

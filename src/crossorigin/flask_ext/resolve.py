@@ -190,9 +190,7 @@ class CORSState:
         if path_only is None:  # settled here: Flask refuses new routes once a request ran
             path_only = self.path_only = not self.by_view()
         if path_only:
-            raw_path = environ.get("PATH_INFO") or "/"
-            policy: Policy | None = self.paths.get(raw_path, _UNKNOWN)
-            return self.for_path(raw_path) if policy is _UNKNOWN else policy
+            return self.for_path(environ.get("PATH_INFO") or "/")
         return self.for_routed(environ)
 
     def for_routed(self, environ: dict[str, Any]) -> Policy | None:
