@@ -5,10 +5,12 @@
     .venv/bin/python benchmarks/bench.py --case simple --case seed --no-memory
 
 Each request is a direct WSGI call, ``app(environ_copy, start_response)``, with the
-body consumed and ``close()`` called; no sockets. For every case the three apps are
-timed in the same run, interleaved, in batches: in each batch bare and crossorigin run
-back to back (which goes first alternates) and flask-cors before or after the pair,
-every app for about the same CPU time. The table shows the median microseconds per
+body consumed and ``close()`` called; no sockets. For every case the apps are timed in
+the same run, interleaved, in batches: in each batch bare and crossorigin run back to
+back (which goes first alternates) and the others before or after the pair, every app
+for about the same CPU time. The others are flask-cors and a floor: the bare app inside
+a middleware that only appends two fixed headers (``append-only``), the least any CORS
+middleware costs. The table shows the median microseconds per
 request over the batches, and the ratios as the median of the per-batch ratios (the
 two sides of a ratio ran moments apart, so a slow moment of a shared machine hits
 both). "co/bare middle half" is the interquartile range of the per-batch
@@ -56,6 +58,34 @@ from werkzeug.test import EnvironBuilder
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
 # -- WSGI plumbing ---------------------------------------------------------------------
+
+#: The fourth app of every case: the bare app inside :class:`AppendOnly`.
+FLOOR = "append-only"
+_FLOOR_HEADERS = [("Access-Control-Allow-Origin", "*"), ("Vary", "Origin")]
+
+
+class AppendOnly:
+    """The least a CORS middleware does on every response: wrap ``start_response`` (a
+    closure per request) and append two fixed headers. Timed beside the others as a
+    floor: what any middleware costs before it reads the request."""
+
+    def __init__(self, wsgi_app: Any):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        def appending(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers += _FLOOR_HEADERS
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, appending)  # type: ignore[no-any-return]
+
+
+def floor_app() -> Any:
+    """The bare app inside :class:`AppendOnly`."""
+    app = build_app("bare", None)
+    app.wsgi_app = AppendOnly(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
 
 _last: list[Any] = [None, None]
 
@@ -140,6 +170,7 @@ class Result:
     us: dict[str, float | None]  # median microseconds per request, per library
     ratio_bare: float | None  # crossorigin / bare, median of per-batch ratios
     ratio_fc: float | None  # crossorigin / flask-cors, median of per-batch ratios
+    ratio_floor: float  # append-only / bare, median of per-batch ratios
     spread: tuple[float, float]  # quartiles of the per-batch crossorigin / bare ratios
     check: str  # "" or what was wrong with a response
     batches: int  # how many batches ran (more than asked when the run was disturbed)
@@ -160,7 +191,7 @@ def check_responses(case: Case, apps: dict[str, WSGIApp], environ: dict[str, Any
         status, headers, _ = call(app, environ)
         names = {n.lower() for n, _ in headers}
         has_acao = "access-control-allow-origin" in names
-        want = case.granted and lib != "bare"
+        want = lib == FLOOR or (case.granted and lib != "bare")
         if not status.startswith("200"):
             problems.append(f"{lib}: status {status}")
         if has_acao != want:
@@ -222,6 +253,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
         app = case_app(lib, case)
         if app is not None:
             apps[lib] = app
+    apps[FLOOR] = floor_app()
     environ = make_environ(case.request)
     check = check_responses(case, apps, environ)
 
@@ -237,7 +269,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
             n *= 2
         sizes[lib] = batch_size(n, elapsed, batch_seconds)
 
-    # flask-cors runs before or after the pair of bare and crossorigin.
+    # flask-cors and the floor run before or after the pair of bare and crossorigin.
     orders = interleaved_orders([lib for lib in apps if lib not in ("bare", "crossorigin")])
     samples: dict[str, list[float]] = {lib: [] for lib in apps}
     done = 0
@@ -247,7 +279,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
             samples[lib].append(time_calls(apps[lib], environ, sizes[lib]))
         done += 1
 
-    us: dict[str, float | None] = {lib: None for lib in LIBS}
+    us: dict[str, float | None] = {lib: None for lib in (*LIBS, FLOOR)}
     for lib, values in samples.items():
         us[lib] = statistics.median(values)
 
@@ -258,6 +290,7 @@ def bench_case(case: Case, batches: int, batch_seconds: float) -> Result:
         us,
         statistics.median(to_bare),
         None if to_fc is None else statistics.median(to_fc),
+        statistics.median(ratios(samples, FLOOR, "bare")),
         quartiles(to_bare),
         check,
         done,
@@ -305,16 +338,17 @@ def target_verdict(ratio: float, spread: tuple[float, float], limit: float) -> t
 def print_table(results: list[Result], batches: int) -> None:
     head = (
         "| case | bare µs | flask-cors µs | crossorigin µs | co/bare | co/flask-cors "
-        "| co/bare middle half | notes |"
+        f"| co/bare middle half | {FLOOR}/bare | notes |"
     )
     print(head)
-    print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | --- |")
     for r in results:
         note = table_note(r.case.note, r.batches, batches, r.check)
         print(
             f"| {r.case.name} | {fmt_us(r.us['bare'])} | {fmt_us(r.us['flask-cors'])} "
             f"| {fmt_us(r.us['crossorigin'])} | {fmt_ratio(r.ratio_bare)} "
-            f"| {fmt_ratio(r.ratio_fc)} | {fmt_spread(r.spread)} | {note} |"
+            f"| {fmt_ratio(r.ratio_fc)} | {fmt_spread(r.spread)} "
+            f"| {fmt_ratio(r.ratio_floor)} | {note} |"
         )
 
 
