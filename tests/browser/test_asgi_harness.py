@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from browser_harness import BLANK_PATH, AsgiLoopbackServer, is_blocked, run_fetch
 
-ACAO = "Access-Control-Allow-Origin"
+from shared.headers import ACAO
 
 
 @pytest.fixture

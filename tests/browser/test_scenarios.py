@@ -54,13 +54,7 @@ from browser_harness import (
 from flask import Blueprint, Flask, abort, make_response, redirect, request
 
 from crossorigin import CORS, cross_origin
-
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACAM = "Access-Control-Allow-Methods"
-ACAH = "Access-Control-Allow-Headers"
-ACEH = "Access-Control-Expose-Headers"
-ACMA = "Access-Control-Max-Age"
+from shared.headers import ACAC, ACAH, ACAM, ACAO, ACEH, ACMA
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 ALLOW_HEADERS = ["Content-Type", "X-Request-ID", "Authorization"]

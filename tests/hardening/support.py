@@ -24,6 +24,9 @@ from werkzeug.test import TestResponse
 
 from crossorigin import CORS, cross_origin
 from crossorigin.core.fetchcheck import HTTPResponse
+from shared.headers import (
+    CORS_RESPONSE_HEADERS,
+)
 
 # -- run profiles ---------------------------------------------------------------
 
@@ -151,15 +154,7 @@ def as_http(response: TestResponse) -> HTTPResponse:
 
 # -- response facts ---------------------------------------------------------------
 
-ACAO = "Access-Control-Allow-Origin"
-ACAC = "Access-Control-Allow-Credentials"
-ACAM = "Access-Control-Allow-Methods"
-ACAH = "Access-Control-Allow-Headers"
-ACEH = "Access-Control-Expose-Headers"
-ACMA = "Access-Control-Max-Age"
-ACRM = "Access-Control-Request-Method"
-ACRH = "Access-Control-Request-Headers"
-CORS_HEADERS = (ACAO, ACAC, ACAM, ACAH, ACEH, ACMA, "Access-Control-Allow-Private-Network")
+CORS_HEADERS = CORS_RESPONSE_HEADERS
 
 
 def vary_tokens(response: TestResponse | HTTPResponse) -> list[str]:

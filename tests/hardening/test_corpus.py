@@ -25,11 +25,9 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from crossorigin import CORS, cross_origin
+from shared.headers import ACAH, ACAM, ACAO
 
 from .support import (
-    ACAH,
-    ACAM,
-    ACAO,
     STATS,
     assert_well_formed,
     record_count,

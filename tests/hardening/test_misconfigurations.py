@@ -21,13 +21,9 @@ from crossorigin.core.fetchcheck import (
     normalize_method,
     preflight_headers,
 )
+from shared.headers import ACAC, ACAH, ACAM, ACAO, ACEH
 
 from .support import (
-    ACAC,
-    ACAH,
-    ACAM,
-    ACAO,
-    ACEH,
     SERVER,
     as_http,
     assert_well_formed,

@@ -40,11 +40,9 @@ from crossorigin.core.fetchcheck import (
     normalize_method,
     preflight_headers,
 )
+from shared.headers import ACAC, ACAO, ACMA
 
 from .support import (
-    ACAC,
-    ACAO,
-    ACMA,
     APIARY_PATH,
     BOOM_PATH,
     DECO_PATH,
