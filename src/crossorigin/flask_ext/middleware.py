@@ -93,9 +93,13 @@ class CORSMiddleware:
             else:
                 origin = environ.get("HTTP_ORIGIN")
                 credentialed = "HTTP_COOKIE" in environ
-                # The remembered answer; decide_actual makes and remembers it, and asks
-                # an origins callable when one must be asked.
-                known = policy.answers.get((origin, method, credentialed))
+                # The remembered answer (decide_actual makes and remembers it); with
+                # origins callables, decide_actual reads it, as a callable is asked anew.
+                known = (
+                    None
+                    if policy.origins.has_callables
+                    else policy.answers.get((origin, method, credentialed))
+                )
                 decision = (
                     known
                     if type(known) is Decision
