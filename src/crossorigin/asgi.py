@@ -126,6 +126,7 @@ class CORSMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # scope_path(scope), without the call when there is no root_path to strip.
         path = scope_path(scope) if scope.get("root_path") else scope.get("path") or "/"
         policy = self.paths.get(path, _UNKNOWN)
         if policy is _UNKNOWN:

@@ -31,7 +31,7 @@ from ..asgi import (
     start_message,
 )
 from ..core.decide import Decision, decide_actual, decide_async, is_preflight
-from ..core.headers import ACRM, COOKIE, ORIGIN
+from ..core.headers import ACRM, ORIGIN
 from ..core.paths import routing_path
 from ..core.policy import Policy
 from ..core.respond import preflight_answer
@@ -70,9 +70,6 @@ class QuartCORSMiddleware:
                 if policy is not None and policy.automatic_options:
                     await self.answer_preflight(policy, scope, fields, send)
                     return
-            origin, credentialed = fields.get(ORIGIN), COOKIE in fields
-        else:
-            origin, credentialed = origin_and_cookie(headers)
         state = self.state
         settled: Policy | None = None
         if state.path_only:  # the path alone decides: known before the app runs
@@ -80,6 +77,8 @@ class QuartCORSMiddleware:
             if settled is None:
                 await self.asgi_app(scope, receive, send)
                 return
+        # What an actual request's decision reads; any other request reads every field.
+        origin, credentialed = origin_and_cookie(headers) if fields is None else (None, False)
         # What the app did matters to a decorated view and to intercept_exceptions=False.
         routed = None if settled is not None and settled.intercept_exceptions else Routed()
 

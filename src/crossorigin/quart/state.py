@@ -87,7 +87,7 @@ class QuartState(CORSState):
 
     def for_scope(self, scope: Scope) -> Policy | None:
         """The policy by path alone (no policy depends on the view)."""
-        path = raw_scope_path(scope)
+        path = scope_path(scope)
         policy: Policy | None = self.paths.get(path, _UNKNOWN)
         return self.for_path(path) if policy is _UNKNOWN else policy
 
@@ -107,7 +107,7 @@ class QuartState(CORSState):
             self.watch_routing()
         if path_only or req is None:
             return self.for_scope(scope)
-        return self.for_request(req, raw_scope_path(scope))
+        return self.for_request(req, scope_path(scope))
 
     def request_from_scope(self, scope: Scope) -> Any:
         """A request object for routing only, as Quart makes one from the scope."""
@@ -125,11 +125,6 @@ class QuartState(CORSState):
             cast(Any, scope),
             send_push_promise=_no_push,
         )
-
-
-def raw_scope_path(scope: Scope) -> str:
-    """A scope's path as :meth:`QuartState.for_path` takes it (the app's own part)."""
-    return scope_path(scope) if scope.get("root_path") else scope.get("path") or "/"
 
 
 async def _no_push(path: str, headers: Headers) -> None:
