@@ -211,9 +211,7 @@ class CORSState:
             if policy is not None:
                 return policy
             if not self.blueprints:
-                # No decorator and no blueprint: the path alone decides, as remembered.
-                policy = self.paths.get(raw_path, _UNKNOWN)
-                return self.for_path(raw_path) if policy is _UNKNOWN else policy
+                return self.for_path(raw_path)  # no decorator, no blueprint: the path decides
             return self.resolve(rule.endpoint, req.path)
         endpoint = None
         error = req.routing_exception

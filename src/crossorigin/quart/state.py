@@ -20,8 +20,6 @@ from ..core.paths import ResourceTable, routing_path
 from ..core.policy import Policy
 from ..flask_ext.resolve import BlueprintScope, CORSState, endpoint_for
 
-_UNKNOWN: Any = object()
-
 
 class Routed:
     """What the app did with a request the middleware let through."""
@@ -87,9 +85,7 @@ class QuartState(CORSState):
 
     def for_scope(self, scope: Scope) -> Policy | None:
         """The policy by path alone (no policy depends on the view)."""
-        path = scope_path(scope)
-        policy: Policy | None = self.paths.get(path, _UNKNOWN)
-        return self.for_path(path) if policy is _UNKNOWN else policy
+        return self.for_path(scope_path(scope))
 
     def for_preflight_scope(self, scope: Scope) -> Policy | None:
         """The policy for a preflight, before Quart routes it."""
