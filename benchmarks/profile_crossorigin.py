@@ -166,6 +166,7 @@ def breakdown(case_tag: str) -> None:
     """Time every crossorigin step of the request path for ``case_tag`` on its own."""
     from crossorigin.core.decide import decide_actual
     from crossorigin.core.header_list import apply_decision, only_appends
+    from crossorigin.flask_ext.middleware import cors_middleware
     from crossorigin.flask_ext.response import (
         debug_enabled,
         decide_environ,
@@ -197,13 +198,12 @@ def breakdown(case_tag: str) -> None:
 
     env = environ.copy()
     co(env.copy(), capture)  # the first request of this shape fills the remembered maps
-    middleware: Any = getattr(co.wsgi_app, "__self__")  # noqa: B009 - the bound __call__
 
     def starts_response(environ: Any, start_response: Any) -> list[bytes]:
         start_response("200 OK", list(view_headers))
         return []
 
-    lean = type(middleware)(starts_response, middleware.state, middleware.config)
+    lean = cors_middleware(starts_response, state, co.config)
     policy = state.for_response(env)
     if policy is None:
         print(f"{case.name}: the request's path is not covered")
@@ -236,9 +236,9 @@ def breakdown(case_tag: str) -> None:
         lambda: only_appends(view_headers, decision, False),
     )
     row(
-        f"middleware.py CORSMiddleware, whole, around an app that only starts a response "
+        f"middleware.py cors_middleware, whole, around an app that only starts a response "
         f"({len(view_headers)} view headers, list copy included)",
-        lambda: lean(env, sink),
+        lambda: lean(env, sink),  # type: ignore[arg-type]
     )
     row("list(view headers) (copy for the line above)", lambda: list(view_headers))
     heading("the first request of a shape, and every request under a callable:")

@@ -22,7 +22,7 @@ from flask.blueprints import BlueprintSetupState
 from ..core.errors import ConfigError, Problems, SetupError, call_site, shown_path
 from ..core.options import normalize_options, options_from_config
 from ..core.resources import build_resource_table
-from .middleware import GOVERNED, CORSMiddleware, mark_uncaught_exception
+from .middleware import GOVERNED, cors_middleware, mark_uncaught_exception
 from .resolve import POLICY_ATTR, BlueprintScope, CORSState, PolicySource, endpoint_for
 
 __all__ = [
@@ -54,8 +54,7 @@ def get_state(app: Flask) -> CORSState:
     if state is None:
         state = CORSState(app)
         app.extensions[EXTENSION_KEY] = state
-        # A bound method: calling it is cheaper than calling an instance.
-        app.wsgi_app = CORSMiddleware(app.wsgi_app, state, app.config).__call__  # type: ignore[method-assign]
+        app.wsgi_app = cors_middleware(app.wsgi_app, state, app.config)  # type: ignore[assignment]
         got_request_exception.connect(mark_uncaught_exception, app)
     assert isinstance(state, CORSState)
     return state

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Config, Flask, request
 
 from ..core.decide import Decision, Reason, decide_actual
-from ..core.header_list import add_decision
+from ..core.header_list import apply_decision, only_appends
 from ..core.policy import Policy
 from .resolve import CORSState
 from .response import (
@@ -57,23 +57,16 @@ def mark_uncaught_exception(sender: Flask, exception: BaseException, **extra: An
     request.environ[UNCAUGHT] = True
 
 
-class CORSMiddleware:
-    """Answers preflights before routing; adds headers to every other response."""
+def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config) -> WSGIApplication:
+    """The middleware around ``wsgi_app``: answers preflights before routing and adds
+    headers to every other response. A closure, not an instance: Flask calls a plain
+    function for less than it calls a bound method, on every request."""
 
-    __slots__ = ("config", "state", "wsgi_app")
-
-    def __init__(self, wsgi_app: WSGIApplication, state: CORSState, config: Config):
-        self.wsgi_app = wsgi_app
-        self.state = state
-        self.config = config  # app.debug reads config["DEBUG"]; read per request
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    def middleware(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "OPTIONS" and is_preflight_environ(environ):
-            policy = self.state.for_preflight(environ)
+            policy = state.for_preflight(environ)
             if policy is not None and policy.automatic_options:
-                return self.answer_preflight(policy, environ, start_response)
-        state = self.state
-        config = self.config
+                return answer_preflight(policy, environ, start_response, config)
 
         def add_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             """The app's ``start_response``, with the governing policy's headers added."""
@@ -105,25 +98,35 @@ class CORSMiddleware:
                     if type(known) is Decision
                     else decide_actual(policy, method, origin, credentialed)
                 )
-            debug = debug_enabled(policy, config["DEBUG"])
+            debug = policy.debug  # debug_enabled(), spelled out on the hot path
+            if debug is None:
+                debug = config["DEBUG"]
             if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
                 log_refusal(decision, policy, environ, debug)
-            return start_response(status, add_decision(headers, decision, debug), exc_info)
+            if only_appends(headers, decision, debug):
+                headers += decision.appended
+            else:
+                headers = apply_decision(headers, decision, debug)
+            return start_response(status, headers, exc_info)
 
         if state.path_only:  # no decorator to tell
-            return self.wsgi_app(environ, add_headers)
+            return wsgi_app(environ, add_headers)
         token = GOVERNED.set(environ)
         try:
-            return self.wsgi_app(environ, add_headers)
+            return wsgi_app(environ, add_headers)
         finally:
             GOVERNED.reset(token)
 
-    def answer_preflight(
-        self, policy: Policy, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        decision = decide_environ(policy, environ)
-        debug = debug_enabled(policy, self.config["DEBUG"])
-        log_refusal(decision, policy, environ, debug)
-        status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
-        start_response(status, headers)
-        return [body]
+    return middleware
+
+
+def answer_preflight(
+    policy: Policy, environ: WSGIEnvironment, start_response: StartResponse, config: Config
+) -> Iterable[bytes]:
+    """The middleware's own answer to a preflight, before the app routes it."""
+    decision = decide_environ(policy, environ)
+    debug = debug_enabled(policy, config["DEBUG"])
+    log_refusal(decision, policy, environ, debug)
+    status, headers, body = preflight_answer(decision, policy, environ, debug=debug)
+    start_response(status, headers)
+    return [body]
