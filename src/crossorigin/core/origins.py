@@ -521,7 +521,7 @@ class OriginMatcher:
         for predicate in self._callables:
             try:
                 answer: object = predicate(origin)
-                if isawaitable(answer):
+                if type(answer) is not bool and isawaitable(answer):  # a bool: no ABC check
                     _close(answer)
                     logger.error(
                         "origins callable %r is async, which only crossorigin.quart awaits; "

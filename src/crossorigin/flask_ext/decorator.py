@@ -172,6 +172,9 @@ def _add_headers_to_error(error: BaseException, policy: Policy, environ: WSGIEnv
         _add_headers_later(policy, current_app._get_current_object(), environ)  # type: ignore[attr-defined]
 
 
+_ALLOWED = Reason.ALLOWED
+
+
 def _unchanged(view: F) -> F:
     return view
 
@@ -200,8 +203,10 @@ def _apply(
     environ: WSGIEnvironment,
 ) -> None:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
-    debug = debug_enabled(policy, app.config["DEBUG"])
-    if decision.reason is not Reason.ALLOWED:
+    debug = policy.debug  # debug_enabled(), spelled out: the path of every response
+    if debug is None:
+        debug = app.config["DEBUG"]
+    if decision.reason is not _ALLOWED:
         log_refusal(decision, policy, environ, debug)
     apply_to_headers(response.headers, decision, debug)
 

@@ -70,14 +70,15 @@ def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config)
 
         def add_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             """The app's ``start_response``, with the governing policy's headers added."""
-            # The remembered policy of this path, when the path alone decides.
-            policy = (
-                state.paths.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
-                if state.path_only
-                else _UNKNOWN
-            )
-            if policy is _UNKNOWN:
+            path_only = state.path_only
+            if path_only:  # the path alone decides: its remembered policy, if any
+                policy = state.paths.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
+                if policy is _UNKNOWN:
+                    policy = state.for_response(environ)
+            elif path_only is None:  # the app's first request settles path_only
                 policy = state.for_response(environ)
+            else:  # some policy depends on the view Flask routed to
+                policy = state.for_routed(environ)
             if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
                 return start_response(status, headers, exc_info)
             method = environ.get("REQUEST_METHOD", "GET")
