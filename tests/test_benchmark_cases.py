@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import asgi_bench
 import bench
 import cases
+import instructions
 
 
 @pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.name)
@@ -85,3 +86,27 @@ def test_a_stack_that_cannot_run_says_why() -> None:
     if "Quart" not in names:
         [line] = ASGI_SKIPPED
         assert line.startswith("Quart skipped: ") and line.endswith(" not installed")
+
+
+def test_the_instruction_count_child_runs_every_app_of_a_case() -> None:
+    for lib in (*cases.LIBS, bench.FLOOR):
+        assert instructions.main(["--run", lib, "seed", "2"]) == 0
+
+
+def test_the_instruction_count_child_refuses_an_app_the_case_cannot_build() -> None:
+    with pytest.raises(SystemExit, match="flask-cors cannot express"):
+        instructions.run_requests("flask-cors", "callable", 1)
+
+
+def test_instruction_targets_compare_the_exact_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    simple = cases.find_case("simple")
+    counted = instructions.Counted(
+        simple, {"bare": 100_000.0, "flask-cors": 150_000.0, "crossorigin": 105_001.0}
+    )
+    instructions.print_targets([counted])
+    out = capsys.readouterr().out
+    assert "MISS  simple GET <= 1.05 x bare" in out and "1.050" in out
+    assert "PASS  below flask-cors (1/1 cases)" in out
+    counted.counts["crossorigin"] = 105_000.0
+    instructions.print_targets([counted])
+    assert "PASS  simple GET <= 1.05 x bare" in capsys.readouterr().out
