@@ -145,12 +145,10 @@ def current_clock() -> Callable[[], int]:
     return _clock[0]
 
 
-def time_calls(app: WSGIApp, environ: dict[str, Any], n: int) -> float:
-    """Microseconds per request over ``n`` back-to-back requests."""
+def serve(app: WSGIApp, environ: dict[str, Any], n: int) -> None:
+    """``n`` back-to-back requests, each on a copy of ``environ``, bodies read and closed."""
     copy = environ.copy
     respond = start_response
-    clock = current_clock()
-    t0 = clock()
     for _ in range(n):
         it = app(copy(), respond)
         for _chunk in it:
@@ -158,6 +156,13 @@ def time_calls(app: WSGIApp, environ: dict[str, Any], n: int) -> float:
         close = getattr(it, "close", None)
         if close is not None:
             close()
+
+
+def time_calls(app: WSGIApp, environ: dict[str, Any], n: int) -> float:
+    """Microseconds per request over ``n`` back-to-back requests."""
+    clock = current_clock()
+    t0 = clock()
+    serve(app, environ, n)
     return (clock() - t0) / n / 1000.0
 
 

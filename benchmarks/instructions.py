@@ -45,7 +45,7 @@ from bench import (
     load_average,
     make_environ,
     select_cases,
-    start_response,
+    serve,
 )
 from cases import CASES, LIBS, Case, case_app, find_case
 
@@ -64,16 +64,9 @@ def run_requests(lib: str, tag: str, requests: int) -> None:
     environ = make_environ(case.request)
     for _ in range(50):  # first-request work, remembered maps, specialised bytecode
         call(app, environ)
-    copy = environ.copy
     gc.collect()
     gc.disable()
-    for _ in range(requests):
-        it = app(copy(), start_response)
-        for _chunk in it:
-            pass
-        close = getattr(it, "close", None)
-        if close is not None:
-            close()
+    serve(app, environ, requests)
 
 
 def count(lib: str, tag: str, requests: int) -> int:
