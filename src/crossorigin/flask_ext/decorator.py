@@ -203,9 +203,7 @@ def _apply(
     environ: WSGIEnvironment,
 ) -> None:
     """The decorator's own header application, for a view not under ``CORS(app)``."""
-    debug = policy.debug  # debug_enabled(), spelled out: the path of every response
-    if debug is None:
-        debug = app.config["DEBUG"]
+    debug = debug_enabled(policy, app.config["DEBUG"])
     if decision.reason is not _ALLOWED:
         log_refusal(decision, policy, environ, debug)
     apply_to_headers(response.headers, decision, debug)

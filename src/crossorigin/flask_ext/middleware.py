@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Config, Flask, request
 
 from ..core.decide import Decision, Reason, decide_actual
-from ..core.header_list import apply_decision, only_appends
+from ..core.header_list import add_decision
 from ..core.policy import Policy
 from .resolve import CORSState
 from .response import (
@@ -72,9 +72,10 @@ def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config)
             """The app's ``start_response``, with the governing policy's headers added."""
             path_only = state.path_only
             if path_only:  # the path alone decides: its remembered policy, if any
-                policy = state.paths.get(environ.get("PATH_INFO") or "/", _UNKNOWN)
+                raw_path = environ.get("PATH_INFO") or "/"
+                policy = state.paths.get(raw_path, _UNKNOWN)
                 if policy is _UNKNOWN:
-                    policy = state.for_response(environ)
+                    policy = state.for_path(raw_path)
             elif path_only is None:  # the app's first request settles path_only
                 policy = state.for_response(environ)
             else:  # some policy depends on the view Flask routed to
@@ -99,16 +100,10 @@ def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config)
                     if type(known) is Decision
                     else decide_actual(policy, method, origin, credentialed)
                 )
-            debug = policy.debug  # debug_enabled(), spelled out on the hot path
-            if debug is None:
-                debug = config["DEBUG"]
+            debug = debug_enabled(policy, config["DEBUG"])
             if decision.reason is not _ALLOWED and (debug or logger.isEnabledFor(INFO)):
                 log_refusal(decision, policy, environ, debug)
-            if only_appends(headers, decision, debug):
-                headers += decision.appended
-            else:
-                headers = apply_decision(headers, decision, debug)
-            return start_response(status, headers, exc_info)
+            return start_response(status, add_decision(headers, decision, debug), exc_info)
 
         if state.path_only:  # no decorator to tell
             return wsgi_app(environ, add_headers)
