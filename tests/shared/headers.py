@@ -1,6 +1,9 @@
 """CORS header names, exact CORS header sets and ``Vary`` tokens of a response, and the
 request headers of a GET with an Origin and of a preflight: the same for a Flask test
-client response and a Quart reply (anything with ``headers.getlist``)."""
+client response and a Quart reply (anything with ``headers.getlist``).
+
+The names are spelled out here, not imported from ``crossorigin.core.headers``: the tests
+check the package against the Fetch standard's names, so a typo in the package fails them."""
 
 from __future__ import annotations
 
