@@ -5,14 +5,16 @@
     .venv/bin/python benchmarks/instructions.py --case seed --requests 2000
 
 Wall time on a shared machine moves by 1 to 2% from run to run, which is as much as
-the targets leave. An instruction count does not move: each app of a case (bare Flask,
-flask-cors, crossorigin and the append-only floor, as in bench.py) runs once with no
-measured request and once with ``--requests`` of them, under
+the targets leave. An instruction count does not move with the machine's load: each
+app of a case (bare Flask, flask-cors, crossorigin and the append-only floor, as in
+bench.py) runs once with no measured request and once with ``--requests`` of them, under
 ``valgrind --tool=callgrind``, and the difference divided by the number of requests is
 its count per request. Every run has the same hash seed and, where ``setarch -R``
 exists, the same memory layout; the garbage collector is off while the requests run
 (when it runs depends on every allocation before it, which makes a count jump by a
-thousand or two from one change to the next).
+thousand or two from one change to the next). The same source counts the same within a
+few hundred; a change elsewhere can still move every app's count by about 1% (memory
+layout), so compare the apps of a case within one run, as the ratios do.
 
 An instruction is not a microsecond: a request's own code runs with colder caches than
 the rest of Flask's, and wall-time ratios in bench.py run about 1.5 times as far from
