@@ -106,7 +106,9 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
                 return _options_or_coroutine(
                     policy, view, is_async, environ, True, view_args, view_kwargs
                 )
-            return cast(ResponseReturnValue, view(*view_args, **view_kwargs))
+            # Annotated, not cast(): typing.cast is a call, on every request.
+            result: ResponseReturnValue = view(*view_args, **view_kwargs)
+            return result
         # On its own, the decorator adds the headers to the view's response itself.
         # One proxy lookup for the request, not one per attribute read.
         environ = request._get_current_object().environ  # type: ignore[attr-defined]
@@ -154,7 +156,8 @@ def _options_or_coroutine(
         return options_response
     call = app.ensure_sync(view) if is_async else view  # Flask runs coroutines so
     if governed:
-        return cast(ResponseReturnValue, call(*view_args, **view_kwargs))
+        governed_result: ResponseReturnValue = call(*view_args, **view_kwargs)
+        return governed_result
     try:
         result = call(*view_args, **view_kwargs)
     except BaseException as error:
