@@ -99,8 +99,9 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
     is_async = iscoroutinefunction(view)
 
     def wrapper(*view_args: Any, **view_kwargs: Any) -> ResponseReturnValue:
-        environ = GOVERNED.get()
-        if environ is not None:
+        # One proxy lookup for the request, not one per attribute read.
+        environ = request._get_current_object().environ  # type: ignore[attr-defined]
+        if GOVERNED in environ:
             # Under CORS(app) the app's middleware decides and adds the headers.
             if is_async or environ["REQUEST_METHOD"] == "OPTIONS":
                 return _options_or_coroutine(
@@ -110,8 +111,6 @@ def _wrap(policy: Policy, view: Callable[..., Any]) -> Callable[..., Any]:
             result: ResponseReturnValue = view(*view_args, **view_kwargs)
             return result
         # On its own, the decorator adds the headers to the view's response itself.
-        # One proxy lookup for the request, not one per attribute read.
-        environ = request._get_current_object().environ  # type: ignore[attr-defined]
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "OPTIONS" or is_async:
             return _options_or_coroutine(

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextvars import ContextVar
 from logging import INFO
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +35,13 @@ from .response import (
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication
 
-#: The WSGI environ of the request running through the middleware: a decorated
-#: view then leaves its headers to the middleware, which also covers the responses
-#: the view never makes (a hook's 401, a 500). A request that bypasses the
-#: middleware (``app.test_request_context``) reads None, and the decorator adds
-#: them itself.
-GOVERNED: ContextVar[WSGIEnvironment | None] = ContextVar("crossorigin_governed", default=None)
+#: Set in the environ of a request the middleware governs, in an app where some
+#: policy depends on the view: a decorated view then leaves its headers to the
+#: middleware, which also covers the responses the view never makes (a hook's 401,
+#: a 500). A request that bypasses the middleware (``app.test_request_context``)
+#: has no mark, and the decorator adds them itself. The environ is the request's
+#: own: nothing to reset, and an app without a decorated view pays nothing for it.
+GOVERNED = "crossorigin.governed"
 
 #: Set in the environ of a request whose view raised an exception Flask turned into
 #: a 500: ``intercept_exceptions=False`` leaves that response alone (an ``abort(500)``
@@ -105,13 +105,9 @@ def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config)
                 log_refusal(decision, policy, environ, debug)
             return start_response(status, add_decision(headers, decision, debug), exc_info)
 
-        if state.path_only:  # no decorator to tell
-            return wsgi_app(environ, add_headers)
-        token = GOVERNED.set(environ)
-        try:
-            return wsgi_app(environ, add_headers)
-        finally:
-            GOVERNED.reset(token)
+        if not state.path_only:  # a decorated view may run: tell it
+            environ[GOVERNED] = True
+        return wsgi_app(environ, add_headers)
 
     return middleware
 
