@@ -8,7 +8,15 @@ import re
 import pytest
 
 from crossorigin.core.errors import ResourceError
-from crossorigin.core.paths import ResourceTable, parse_path_pattern, routing_path
+from crossorigin.core.headers import MAX_METHOD_LENGTH
+from crossorigin.core.paths import (
+    MAX_CACHED_PATH,
+    PATH_CACHE_SIZE,
+    ResourceTable,
+    parse_path_pattern,
+    remember_path,
+    routing_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +143,30 @@ def test_the_table_matches_the_routed_path_never_the_raw_one() -> None:
         assert table.match(raw) == "admin", raw
     assert table.match("/exact//path") == "exact"
     assert table.match("//re/12") == "re"
+
+
+def test_remember_path_keys_by_path_or_by_path_and_method() -> None:
+    cache: dict[object, str] = {}
+    remember_path(cache, "/a", "by path")
+    remember_path(cache, "/a", "by GET", "GET")
+    remember_path(cache, "/a", "by POST", "POST")
+    assert cache == {"/a": "by path", ("/a", "GET"): "by GET", ("/a", "POST"): "by POST"}
+
+
+def test_remember_path_skips_overlong_paths_and_methods() -> None:
+    cache: dict[object, str] = {}
+    long_path = "/" + "x" * MAX_CACHED_PATH
+    remember_path(cache, long_path, "no")
+    remember_path(cache, long_path, "no", "GET")
+    remember_path(cache, "/a", "no", "M" * (MAX_METHOD_LENGTH + 1))
+    remember_path(cache, "/a", "yes", "M" * MAX_METHOD_LENGTH)
+    assert cache == {("/a", "M" * MAX_METHOD_LENGTH): "yes"}
+
+
+def test_remember_path_stays_within_its_size() -> None:
+    cache: dict[object, int] = {}
+    for i in range(PATH_CACHE_SIZE * 2 + 1):
+        remember_path(cache, f"/p{i}", i, "GET" if i % 2 else None)
+        assert len(cache) <= PATH_CACHE_SIZE
+    last = PATH_CACHE_SIZE * 2  # even: remembered by path alone
+    assert cache[f"/p{last}"] == last

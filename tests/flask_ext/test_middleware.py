@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import create_environ
 
-from crossorigin import CORS
+from crossorigin import CORS, cross_origin
 from crossorigin.flask_ext.extension import CORSState, build_resource_table
 
 A = "https://a.example.com"
@@ -72,6 +72,43 @@ def test_a_flood_of_distinct_origins_and_paths_keeps_memory_flat() -> None:
         body = app(dict(environ, PATH_INFO=f"/api/items/{i}", HTTP_ORIGIN=origin), start_response)
         b"".join(body)
         assert granted.pop() == origin
+
+    counts = []
+    for round_ in range(3):
+        for i in range(5000):
+            send(round_ * 5000 + i)
+        gc.collect()
+        counts.append(sys.getallocatedblocks())
+    assert counts[2] - counts[0] < 3000, counts
+
+
+def test_a_flood_of_distinct_paths_and_methods_keeps_memory_flat_where_the_view_decides() -> None:
+    """With a decorated view, a routed request's policy is remembered per path and
+    method: that too is bounded, whatever the paths and methods."""
+    app = make_app(origins=[A])
+
+    @app.route("/api/items/<int:n>", methods=["GET", "POST"])
+    @cross_origin(origins=["https://*.example.com"])
+    def item(n: int) -> str:
+        return "item"
+
+    environ = create_environ("/api/items/0")
+    seen: list[tuple[str, str | None]] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> None:
+        seen.append((status[:3], dict(headers).get("Access-Control-Allow-Origin")))
+
+    def send(i: int) -> None:
+        origin = f"https://t{i % 7}.example.com"
+        method = ("GET", "POST", f"M{i}", "X" * 70 + str(i))[i % 4]
+        request = dict(
+            environ, PATH_INFO=f"/api/items/{i}", HTTP_ORIGIN=origin, REQUEST_METHOD=method
+        )
+        b"".join(app(request, start_response))
+        # Every answer, a 405 included, is the decorated view's.
+        assert seen.pop() == ("200" if i % 4 < 2 else "405", origin)
 
     counts = []
     for round_ in range(3):

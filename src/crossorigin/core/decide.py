@@ -26,6 +26,7 @@ from .headers import (
     ACRM,
     ACRPN,
     COOKIE,
+    MAX_METHOD_LENGTH,
     MAX_REQUEST_HEADER_LENGTH,
     ORIGIN,
     SAFELISTED_METHODS,
@@ -39,8 +40,6 @@ from .policy import Policy
 #: Distinct (origin, method, cookie) shapes of actual requests whose answer is
 #: remembered per policy; cleared when full, so a flood cannot grow memory.
 ANSWER_CACHE_SIZE = 1024
-#: Longer methods are decided but not remembered.
-MAX_METHOD_LENGTH = 64
 
 
 class Reason(str, Enum):

@@ -72,6 +72,8 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 #: Upper bound on a request header value crossorigin looks at. Larger values are
 #: refused outright, which keeps per-request work bounded.
 MAX_REQUEST_HEADER_LENGTH = 8192
+#: Longer methods are decided (and routed) every time rather than remembered.
+MAX_METHOD_LENGTH = 64
 
 
 def is_token(value: str) -> bool:

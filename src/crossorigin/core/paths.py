@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .bounded import remember
 from .errors import ResourceError
+from .headers import MAX_METHOD_LENGTH
 
 T = TypeVar("T")
 
@@ -65,12 +66,17 @@ def routing_path(path: str) -> str:
     return "/" + _SLASHES.sub("/", path.lstrip("/"))
 
 
-def remember_path(cache: dict[str, T], raw_path: str, value: T) -> None:
-    """Remember ``value`` for ``raw_path`` in ``cache``, bounded: the rule every
-    integration's path cache follows (an overlong path is not remembered; a full cache
-    is cleared), so none of them can be grown by a flood of distinct paths."""
-    if len(raw_path) <= MAX_CACHED_PATH:
+def remember_path(cache: dict[Any, T], raw_path: str, value: T, method: str | None = None) -> None:
+    """Remember ``value`` for ``raw_path`` in ``cache`` (for ``(raw_path, method)`` when a
+    method is given), bounded: the rule every integration's path cache follows (an
+    overlong path or method is not remembered; a full cache is cleared), so none of them
+    can be grown by a flood of distinct paths."""
+    if len(raw_path) > MAX_CACHED_PATH:
+        return
+    if method is None:
         remember(cache, raw_path, value, PATH_CACHE_SIZE)
+    elif len(method) <= MAX_METHOD_LENGTH:
+        remember(cache, (raw_path, method), value, PATH_CACHE_SIZE)
 
 
 def parse_path_pattern(key: object) -> PathPattern:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from logging import INFO
 from typing import TYPE_CHECKING, Any
 
-from flask import Config, Flask, request
+from flask import Config, Flask, Request, request
 
 from ..core.decide import Decision, Reason, decide_actual
 from ..core.header_list import add_decision
@@ -70,19 +70,22 @@ def cors_middleware(wsgi_app: WSGIApplication, state: CORSState, config: Config)
 
         def add_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             """The app's ``start_response``, with the governing policy's headers added."""
+            raw_path = environ.get("PATH_INFO") or "/"
+            method = environ.get("REQUEST_METHOD", "GET")
             path_only = state.path_only
             if path_only:  # the path alone decides: its remembered policy, if any
-                raw_path = environ.get("PATH_INFO") or "/"
                 policy = state.paths.get(raw_path, _UNKNOWN)
                 if policy is _UNKNOWN:
                     policy = state.for_path(raw_path)
             elif path_only is None:  # the app's first request settles path_only
                 policy = state.for_response(environ)
-            else:  # some policy depends on the view Flask routed to
-                policy = state.for_routed(environ)
+            else:  # some policy depends on the view Flask routed to: the path and
+                # method's remembered policy if Flask routed this request, else routed now
+                policy = state.paths.get((raw_path, method), _UNKNOWN)
+                if policy is _UNKNOWN or not isinstance(environ.get("werkzeug.request"), Request):
+                    policy = state.for_routed(environ)
             if policy is None or (UNCAUGHT in environ and not policy.intercept_exceptions):
                 return start_response(status, headers, exc_info)
-            method = environ.get("REQUEST_METHOD", "GET")
             if method == "OPTIONS":  # a preflight the app answered (automatic_options=False)
                 decision = decide_environ(policy, environ)
             else:

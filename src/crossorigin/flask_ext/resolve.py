@@ -2,7 +2,8 @@
 
 The one home of that rule. A request is resolved by its path alone while no policy
 depends on the view; otherwise by the endpoint Flask routed it to (or, for a
-preflight answered before routing, the endpoint it would be routed to).
+preflight answered before routing, the endpoint it would be routed to), and that
+answer is remembered per path and method when Flask routes by those two alone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 
 from flask import Flask, Request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import RequestRedirect
+from werkzeug.routing import Map, RequestRedirect, Rule
 
 from ..core.paths import ResourceTable, remember_path, routing_path
 from ..core.policy import Policy
@@ -75,12 +76,17 @@ class CORSState:
         self.table: ResourceTable[Policy] | None = None
         self.blueprints: dict[str, BlueprintScope] = {}
         self._prefixed: tuple[BlueprintScope, ...] = ()
-        #: Raw ``PATH_INFO`` -> policy, for apps where the path alone decides; filled
-        #: by :meth:`for_path`, bounded by :func:`~crossorigin.core.paths.remember_path`.
-        self.paths: dict[str, Policy | None] = {}
+        #: The remembered policies, bounded by
+        #: :func:`~crossorigin.core.paths.remember_path`: raw ``PATH_INFO`` -> policy where
+        #: the path alone decides (:meth:`for_path`), and (raw ``PATH_INFO``, method) ->
+        #: policy of a routed request where :attr:`routes_by_path` (:meth:`for_routed`).
+        self.paths: dict[str | tuple[str, str], Policy | None] = {}
         #: True once a request has run and no policy depends on the view (Flask refuses
         #: new routes after the first request); None until then, and after a change.
         self.path_only: bool | None = None
+        #: Settled with ``path_only``: True when Flask routes a request by its path and
+        #: method alone (:func:`routes_by_path`), so a routed answer can be remembered.
+        self.routes_by_path = False
         self._views_seen = -1
         #: Endpoint -> the policy ``@cross_origin`` gave its view, as :meth:`by_view`
         #: last found them (routes are fixed once the app has served a request).
@@ -188,18 +194,24 @@ class CORSState:
         """The policy for a response, once Flask has routed the request (if it did)."""
         path_only = self.path_only
         if path_only is None:  # settled here: Flask refuses new routes once a request ran
-            path_only = self.path_only = not self.by_view()
+            by_view = self.by_view()
+            self.routes_by_path = by_view and routes_by_path(self.app)
+            path_only = self.path_only = not by_view
         if path_only:
             return self.for_path(environ.get("PATH_INFO") or "/")
         return self.for_routed(environ)
 
     def for_routed(self, environ: dict[str, Any]) -> Policy | None:
-        """:meth:`for_response` in an app where some policy depends on the view."""
+        """:meth:`for_response` in an app where some policy depends on the view;
+        remembered per path and method where :attr:`routes_by_path`."""
         raw_path = environ.get("PATH_INFO") or "/"
         req = environ.get("werkzeug.request")
         if req is None or not isinstance(req, Request):  # a middleware below answered
             return self.for_path(raw_path)
-        return self.for_request(req, raw_path)
+        policy = self.for_request(req, raw_path)
+        if self.routes_by_path:
+            remember_path(self.paths, raw_path, policy, environ.get("REQUEST_METHOD", "GET"))
+        return policy
 
     def for_request(self, req: Any, raw_path: str) -> Policy | None:
         """The policy for a request the app has routed (a Flask or a Quart request:
@@ -218,10 +230,38 @@ class CORSState:
         if isinstance(error, RequestRedirect):
             endpoint = endpoint_for(self.app, req, req.path, req.method)
         elif isinstance(error, MethodNotAllowed) and error.valid_methods:
-            # A 405 is judged by the view at that path, as its other methods are.
-            method = next(iter(error.valid_methods))
+            # A 405 is judged by a view at that path: the first allowed method's, in
+            # alphabetical order (Werkzeug lists them from a set, whose order can differ
+            # from one process to the next).
+            method = min(error.valid_methods)
             endpoint = endpoint_for(self.app, req, req.path, method)
         return self.resolve(endpoint, req.path)
+
+
+def routes_by_path(app: Flask) -> bool:
+    """True when Flask picks a request's view from its path and method alone, so the
+    policy a routed request gets can be remembered for them.
+
+    Not when the host takes part: host matching, subdomain matching, ``SERVER_NAME``
+    (before Flask 3.1 a request for another host finds no route) or ``TRUSTED_HOSTS``
+    (an untrusted host gets a 400 before routing). Not with a converter other than
+    Werkzeug's own (one may look anything up), or with routing classes or methods an
+    app has replaced.
+    """
+    url_map = app.url_map
+    if url_map.host_matching or app.subdomain_matching:
+        return False
+    if app.config.get("SERVER_NAME") or app.config.get("TRUSTED_HOSTS"):
+        return False
+    if type(url_map) is not Map or url_map.converters != Map.default_converters:
+        return False
+    if any(type(rule) is not Rule for rule in url_map.iter_rules()):
+        return False
+    own = type(app)
+    return (
+        own.create_url_adapter is Flask.create_url_adapter
+        and own.request_context is Flask.request_context
+    )
 
 
 def endpoint_for(app: Any, req: Any, path: str, method: str) -> str | None:
