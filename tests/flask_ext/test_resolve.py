@@ -81,6 +81,10 @@ def own_rule(app: Flask) -> None:
     app.url_map.add(OwnRule("/own", endpoint="item"))
 
 
+def websocket_rule(app: Flask) -> None:
+    app.url_map.add(Rule("/ws", endpoint="item", websocket=True))
+
+
 def own_map(app: Flask) -> None:
     app.url_map = OwnMap()
 
@@ -92,6 +96,7 @@ CHANGES: dict[str, Callable[[Flask], None]] = {
     "TRUSTED_HOSTS": lambda app: app.config.update(TRUSTED_HOSTS=["api.example.com"]),
     "a converter of its own": own_converter,
     "a rule class of its own": own_rule,
+    "a WebSocket rule": websocket_rule,
     "a map class of its own": own_map,
 }
 

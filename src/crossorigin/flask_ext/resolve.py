@@ -245,8 +245,8 @@ def routes_by_path(app: Flask) -> bool:
     Not when the host takes part: host matching, subdomain matching, ``SERVER_NAME``
     (before Flask 3.1 a request for another host finds no route) or ``TRUSTED_HOSTS``
     (an untrusted host gets a 400 before routing). Not with a converter other than
-    Werkzeug's own (one may look anything up), or with routing classes or methods an
-    app has replaced.
+    Werkzeug's own (one may look anything up), a WebSocket rule (the URL scheme takes
+    part), or routing classes or methods an app has replaced.
     """
     url_map = app.url_map
     if url_map.host_matching or app.subdomain_matching:
@@ -255,7 +255,7 @@ def routes_by_path(app: Flask) -> bool:
         return False
     if type(url_map) is not Map or url_map.converters != Map.default_converters:
         return False
-    if any(type(rule) is not Rule for rule in url_map.iter_rules()):
+    if any(type(rule) is not Rule or rule.websocket for rule in url_map.iter_rules()):
         return False
     own = type(app)
     return (
