@@ -4,10 +4,12 @@
    whose policy answers preflights is answered here, before Flask routes it or runs
    any hook or view: a trailing-slash redirect, a 401 hook or a missing route cannot
    break it.
-2. Every other request goes to the app. As the app starts its response (redirects,
-   404, 405 and 500 included), the governing policy is picked (by the path, or by
-   the view Flask routed to), the decision is made, a refusal is logged, and the
-   decision's headers are added. A path no policy covers passes untouched.
+2. Every other request goes to the app (marked :data:`GOVERNED` when a decorated
+   view may serve it). As the app starts its response (redirects, 404, 405 and 500
+   included), the governing policy is picked (by the path, or by the view Flask
+   routed to; either is remembered, see :mod:`.resolve`), the decision is made, a
+   refusal is logged, and the decision's headers are added. A path no policy covers
+   passes untouched.
 """
 
 from __future__ import annotations
