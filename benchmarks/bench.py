@@ -593,7 +593,7 @@ def add_timing_arguments(parser: argparse.ArgumentParser) -> None:
         "--case",
         action="append",
         default=[],
-        help="only cases whose tag or name contains this (repeatable)",
+        help="only the case with this tag, or the cases whose name contains it (repeatable)",
     )
     parser.add_argument(
         "--clock",
@@ -624,7 +624,7 @@ TaggedCase = TypeVar("TaggedCase", bound=Tagged)
 
 
 def select_cases(cases: Iterable[TaggedCase], wanted: list[str]) -> list[TaggedCase]:
-    """The cases whose name or a tag contains one of ``wanted`` (all when it is empty)."""
+    """The cases with one of ``wanted`` as a tag or in their name (all when it is empty)."""
     return [c for c in cases if not wanted or any(k in c.name or k in c.tags for k in wanted)]
 
 

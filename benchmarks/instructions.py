@@ -168,7 +168,10 @@ def print_targets(results: list[Counted]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--case", action="append", default=[], help="cases whose tag or name contains this"
+        "--case",
+        action="append",
+        default=[],
+        help="the case with this tag, or the cases whose name contains it (repeatable)",
     )
     parser.add_argument("--all", action="store_true", help="every case, not only the targets")
     parser.add_argument("--requests", type=int, default=1000, help="measured requests per run")
